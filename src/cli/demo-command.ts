@@ -1,0 +1,50 @@
+// `wobbly demo`: start the built-in demo target and run the built-in scenarios against it.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { ChildServer } from '../server/child-server.js';
+import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './io.js';
+import { exitCodeOf, runAndReport } from './run-command.js';
+
+/** The built-in scenarios the demo runs, in order, with the demo target's settings. */
+export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number }[] = [{ name: 'liveness-during-heavy' }];
+
+export function demoTargetEntry(): string {
+  return fileURLToPath(new URL('../demo/main.js', import.meta.url));
+}
+
+export async function demoCommand(opts: { jsonDir?: string; only?: string[]; quiet?: boolean }, io: Io): Promise<number> {
+  const builtins = new Set((await listBuiltinScenarios()).map((b) => b.name));
+  const chosen = DEMO_SCENARIOS.filter((d) => builtins.has(d.name) && (!opts.only || opts.only.includes(d.name)));
+  if (opts.only) {
+    const unknown = opts.only.filter((n) => !DEMO_SCENARIOS.some((d) => d.name === n));
+    if (unknown.length) {
+      io.err(`wobbly: --only: not a demo scenario: ${unknown.join(', ')}; the demo runs: ${DEMO_SCENARIOS.map((d) => d.name).join(', ')}\n`);
+      return EXIT.badInput;
+    }
+  }
+  if (opts.jsonDir) await mkdir(opts.jsonDir, { recursive: true });
+  let code: number = EXIT.ok;
+  for (const d of chosen) {
+    if (io.interrupt.aborted) return EXIT.interrupted;
+    const server = await ChildServer.start({
+      command: process.execPath,
+      args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1)],
+      readyLine: /listening on (http:\/\/\S+)/,
+    });
+    try {
+      if (!opts.quiet) io.out(`\n== demo: ${d.name} against the built-in target at ${server.url} (pid ${server.pid}) ==\n\n`);
+      const scenario = await loadScenario(d.name, { target: server.url, set: d.set });
+      const json = opts.jsonDir ? join(opts.jsonDir, `${d.name}.json`) : undefined;
+      const result = await runAndReport(scenario, { json, quiet: opts.quiet }, io);
+      const c = exitCodeOf(result);
+      if (c === EXIT.interrupted) return c;
+      if (c !== EXIT.ok) code = c;
+    } finally {
+      await server.stop();
+    }
+  }
+  return code;
+}

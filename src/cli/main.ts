@@ -1,0 +1,148 @@
+// The CLI: the only layer that touches `process` (argv, stdout, signals, exit codes).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import { TargetUnreachableError } from '../engine/preflight.js';
+import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './io.js';
+import { runCommand } from './run-command.js';
+import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
+import { demoCommand } from './demo-command.js';
+
+function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected name=value, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+function makeIo(interrupt: AbortSignal): Io {
+  const isTTY = Boolean(process.stdout.isTTY);
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    isTTY: isTTY && Boolean(process.stderr.isTTY),
+    color: isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    width: Math.min(process.stdout.columns || 100, 120),
+    interrupt,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const interrupt = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(`\nwobbly: ${signal}: stopping, keeping the results so far (again to quit at once)\n`);
+      interrupt.abort();
+    } else {
+      killAllLiveSync();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io = makeIo(interrupt.signal);
+  let code: number = EXIT.ok;
+
+  const program = new Command('wobbly')
+    .description('Load tests that find the concurrency pathologies of web servers (event-loop stalls, pool starvation, ...) and say what they found.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command('run')
+    .description('Run a scenario (a file, or the name of a built-in one) against a target.')
+    .argument('<scenario>', 'scenario file (YAML or JSON) or built-in name (see `wobbly list`)')
+    .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (ref: string, opts: { target?: string; set: Record<string, string>; json?: string; quiet?: boolean }) => {
+      code = await runCommand(ref, opts, io);
+    });
+
+  program
+    .command('list')
+    .description('List the built-in scenarios.')
+    .action(async () => {
+      code = await listCommand(io);
+    });
+
+  program
+    .command('validate')
+    .description('Check a scenario file without sending anything; every problem is listed.')
+    .argument('<scenario>', 'scenario file or built-in name')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('-t, --target <url>', 'base URL the run would use')
+    .action(async (ref: string, opts: { set: Record<string, string>; target?: string }) => {
+      code = await validateCommand(ref, opts, io);
+    });
+
+  program
+    .command('demo')
+    .description('Start the built-in demo target (a server with real pathologies) and run the built-in scenarios against it.')
+    .option('--json-dir <dir>', 'write each scenario\'s JSON result into this directory')
+    .addOption(new Option('--only <names>', 'comma-separated scenario names to run').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (opts: { jsonDir?: string; only?: string[]; quiet?: boolean }) => {
+      code = await demoCommand(opts, io);
+    });
+
+  program
+    .command('report')
+    .description('Re-render a saved JSON result in the terminal.')
+    .argument('<result.json>', 'a file written by --json')
+    .action(async (file: string) => {
+      code = await reportCommand(file, io);
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of scenario files (for editors).')
+    .action(() => {
+      code = schemaCommand(io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    code = handleError(err, io);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return code;
+}
+
+function handleError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.badInput; // commander already printed the message
+  }
+  if (err instanceof ScenarioError) {
+    for (const p of err.problems) io.err(`${formatProblem(p)}\n`);
+    const n = err.problems.length;
+    io.err(`wobbly: ${n} problem${n > 1 ? 's' : ''} in the scenario; nothing was sent to the target.\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof TargetUnreachableError) {
+    io.err(`wobbly: ${err.message}\n`);
+    return EXIT.targetUnreachable;
+  }
+  if (err instanceof ServerStartError) {
+    io.err(`wobbly: ${err.message}\n`);
+    if (err.logTail.length) io.err(`its last output:\n${err.logTail.map((l) => `  | ${l}`).join('\n')}\n`);
+    return EXIT.targetUnreachable;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT' || e?.code === 'EACCES' || e?.code === 'EISDIR') {
+    io.err(`wobbly: ${e.message}\n`);
+    return EXIT.badInput;
+  }
+  io.err(`wobbly: internal error (please report it): ${e?.stack ?? String(err)}\n`);
+  return 70;
+}

@@ -1,0 +1,46 @@
+// `wobbly list`, `validate`, `report`, `schema`.
+import { readFile } from 'node:fs/promises';
+import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
+import { scenarioJsonSchema } from '../scenario/schema.js';
+import { renderTerminal } from '../report/terminal.js';
+import type { RunResult } from '../result/types.js';
+import { formatMs } from '../scenario/units.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './io.js';
+
+export async function listCommand(io: Io): Promise<number> {
+  const list = await listBuiltinScenarios();
+  const width = Math.max(...list.map((s) => s.name.length));
+  for (const s of list) io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
+  io.out(`\nRun one with: wobbly run <name> --target http://127.0.0.1:8000 [--set param=value]\n`);
+  return EXIT.ok;
+}
+
+export async function validateCommand(ref: string, opts: { set: Record<string, string>; target?: string }, io: Io): Promise<number> {
+  // The target is not needed to validate: a placeholder keeps "target missing" from hiding the rest.
+  const s = await loadScenario(ref, { set: opts.set, target: opts.target ?? 'http://127.0.0.1' });
+  const actors = s.actors.map((a) => `${a.name} (${a.kind} ${a.method} ${a.path})`).join(', ');
+  io.out(`${s.source}: ok — "${s.name}", ${formatMs(s.durationMs)}, actors: ${actors}\n`);
+  return EXIT.ok;
+}
+
+export async function reportCommand(file: string, io: Io): Promise<number> {
+  let result: RunResult;
+  try {
+    result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+  } catch (err) {
+    io.err(`wobbly: ${file}: not a readable JSON result (${(err as Error).message})\n`);
+    return EXIT.badInput;
+  }
+  if (result?.schemaVersion !== 1 || typeof result.actors !== 'object') {
+    io.err(`wobbly: ${file}: not a wobbly result (expected schemaVersion 1)\n`);
+    return EXIT.badInput;
+  }
+  io.out(renderTerminal(result, { color: io.color, width: io.width }));
+  return EXIT.ok;
+}
+
+export function schemaCommand(io: Io): number {
+  io.out(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,118 @@
+// The run engine: preflight, calibration, then every actor on one clock until the deadline,
+// Ctrl-C, or the target going away. Returns the raw record; analysis happens elsewhere.
+import { setMaxListeners } from 'node:events';
+import type { ActorSpec, Sample, Scenario } from '../types.js';
+import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
+import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
+import { runProbe } from '../actors/probe.js';
+import { runRequest } from '../actors/request.js';
+import type { ActorContext } from '../actors/context.js';
+import { Clock } from './clock.js';
+import { DOWN_ERRORS } from './http.js';
+import { calibrateProbe, checkReachable, type Calibration } from './preflight.js';
+
+export interface RunOptions {
+  /** Ctrl-C: stop now, keep what was measured (partial result). */
+  interrupt?: AbortSignal;
+  /** Called about every 250 ms with the elapsed time, for a progress line. */
+  onProgress?: (elapsedMs: number, record: RunRecord) => void;
+}
+
+export interface RunRecord {
+  scenario: Scenario;
+  startedAt: Date;
+  /** Length of the measured run (ms). */
+  durationMs: number;
+  partial: boolean;
+  /** Why the run ended early, if it did. */
+  stoppedBy?: 'interrupt' | 'target-down';
+  targetDown?: { atMs: number; error: string };
+  actors: Map<string, ActorRecorder>;
+  specs: Map<string, ActorSpec>;
+  calibration: Map<string, Calibration>;
+  selfLag: LoopLagMonitor;
+}
+
+/** How long every request failing with "nobody listens" must last before we call the target gone. */
+const DOWN_AFTER_MS = 1500;
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunRecord> {
+  const url = new URL(scenario.target);
+  const origin = url.origin;
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const interrupt = options.interrupt ?? new AbortController().signal;
+
+  await checkReachable(scenario.target);
+  const calibration = new Map<string, Calibration>();
+  for (const a of scenario.actors) {
+    if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, origin, basePath, interrupt));
+  }
+
+  const clock = new Clock();
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one listener per request in flight
+  const selfLag = new LoopLagMonitor(() => clock.now());
+  const record: RunRecord = {
+    scenario,
+    startedAt: clock.startedAt,
+    durationMs: 0,
+    partial: false,
+    actors: new Map(),
+    specs: new Map(),
+    calibration,
+    selfLag,
+  };
+
+  // The target is gone when, for DOWN_AFTER_MS, every request failed with a "nobody listens" error.
+  let lastAnswerMs = 0;
+  let downSinceMs: number | undefined;
+  let downError = '';
+  const onSample = (s: Sample) => {
+    if (s.status > 0 || isOk(s)) {
+      lastAnswerMs = s.endMs;
+      downSinceMs = undefined;
+    } else if (s.error && DOWN_ERRORS.has(s.error) && s.endMs >= lastAnswerMs) {
+      downSinceMs ??= s.endMs;
+      downError = s.error;
+    }
+  };
+
+  const runners: Promise<void>[] = [];
+  selfLag.start();
+  for (const spec of scenario.actors) {
+    const recorder = new ActorRecorder(spec.name, spec.kind, scenario.bucketMs, true);
+    record.actors.set(spec.name, recorder);
+    record.specs.set(spec.name, spec);
+    const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample };
+    runners.push(spec.kind === 'probe' ? runProbe(spec, ctx) : runRequest(spec, ctx));
+  }
+
+  const onInterrupt = () => {
+    record.partial = true;
+    record.stoppedBy ??= 'interrupt';
+    stop.abort();
+  };
+  if (interrupt.aborted) onInterrupt();
+  else interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const deadline = setTimeout(() => stop.abort(), scenario.durationMs);
+  const watch = setInterval(() => {
+    const now = clock.now();
+    if (downSinceMs !== undefined && now - downSinceMs >= DOWN_AFTER_MS && !stop.signal.aborted) {
+      record.partial = true;
+      record.stoppedBy = 'target-down';
+      record.targetDown = { atMs: downSinceMs, error: downError };
+      stop.abort();
+    }
+    options.onProgress?.(now, record);
+  }, 250);
+
+  // Every actor ends by itself at the deadline; the stop signal makes sure of it.
+  await Promise.all(runners);
+  if (!stop.signal.aborted) stop.abort();
+  clearTimeout(deadline);
+  clearInterval(watch);
+  interrupt.removeEventListener('abort', onInterrupt);
+  selfLag.stop();
+  record.durationMs = record.stoppedBy ? clock.now() : scenario.durationMs;
+  return record;
+}

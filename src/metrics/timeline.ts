@@ -1,0 +1,55 @@
+// Exact, non-overlapping time buckets (default 1 s): a 1 s stall stays visible as a 0 in the count.
+import { LatencyHistogram } from './latency-histogram.js';
+
+export interface TimelineBucket {
+  /** Bucket start, seconds since the run's start. */
+  t: number;
+  count: number;
+  failures: number;
+  p50: number;
+  max: number;
+}
+
+interface OpenBucket {
+  count: number;
+  failures: number;
+  latency: LatencyHistogram;
+}
+
+export class Timeline {
+  private readonly buckets: (OpenBucket | undefined)[] = [];
+
+  constructor(readonly bucketMs: number) {}
+
+  /** Count one completion at time endMs (ms since the run's start). */
+  record(endMs: number, ok: boolean, latencyMs: number | undefined): void {
+    const i = Math.max(0, Math.floor(endMs / this.bucketMs));
+    let b = this.buckets[i];
+    if (!b) b = this.buckets[i] = { count: 0, failures: 0, latency: new LatencyHistogram('coarse') };
+    if (ok) b.count++;
+    else b.failures++;
+    if (latencyMs !== undefined) b.latency.record(latencyMs);
+  }
+
+  /** Every bucket from 0 to the run's end, empty ones included (they are the point). */
+  toJSON(runMs: number): TimelineBucket[] {
+    const n = Math.max(this.buckets.length, Math.ceil(runMs / this.bucketMs));
+    const out: TimelineBucket[] = [];
+    for (let i = 0; i < n; i++) {
+      const b = this.buckets[i];
+      out.push({
+        t: round((i * this.bucketMs) / 1000, 3),
+        count: b?.count ?? 0,
+        failures: b?.failures ?? 0,
+        p50: round(b?.latency.percentile(50) ?? 0, 2),
+        max: round(b?.latency.maxMs ?? 0, 2),
+      });
+    }
+    return out;
+  }
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

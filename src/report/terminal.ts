@@ -1,0 +1,163 @@
+// The terminal report: a pure function of the JSON result (so saved runs re-render the same).
+import Table from 'cli-table3';
+import type { ActorResult, RunResult } from '../result/types.js';
+import type { Verdict } from '../types.js';
+import { formatMs } from '../scenario/units.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  /** Terminal width for wrapping long sentences. */
+  width?: number;
+}
+
+const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
+
+function paint(on: boolean, code: number, text: string): string {
+  return on ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
+  const t = new Table({
+    head,
+    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    colAligns: align,
+  });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+function ms(x: number): string {
+  return x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1);
+}
+
+function failureText(a: ActorResult): string {
+  const parts: string[] = [];
+  for (const [code, n] of Object.entries(a.summary.statusCodes)) if (Number(code) >= 400) parts.push(`HTTP ${code} ×${n}`);
+  for (const [err, n] of Object.entries(a.summary.errors)) parts.push(`${err} ×${n}`);
+  return parts.join(', ');
+}
+
+function actorsTable(r: RunResult): string {
+  const rows = Object.entries(r.actors).map(([name, a]) => {
+    const l = a.summary.latencyMs;
+    return [name, a.kind, a.request, a.summary.requests, a.summary.failures, a.summary.rps.toFixed(1), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max)];
+  });
+  const out = [table(['actor', 'kind', 'request', 'sent', 'failed', 'ok/s', 'p50 ms', 'p90', 'p99', 'max'], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])];
+  for (const [name, a] of Object.entries(r.actors)) {
+    const f = failureText(a);
+    if (f) out.push(`  ${name} failures: ${f}`);
+    if (a.summary.unfinished) out.push(`  ${name}: ${a.summary.unfinished} still in flight when the run ended (not counted)`);
+    if (a.probe?.missed) out.push(`  ${name}: ${a.probe.missed} probes missed (more than the in-flight cap were waiting)`);
+  }
+  return out.join('\n');
+}
+
+function bar(count: number, max: number, width = 20): string {
+  if (max <= 0) return '';
+  const n = Math.round((count / max) * width);
+  return count > 0 && n === 0 ? '▏' : '█'.repeat(n);
+}
+
+function timelineTable(r: RunResult): string {
+  const series = Object.entries(r.actors).filter(([, a]) => a.kind !== 'request');
+  if (!series.length) return '';
+  const events = Object.entries(r.actors).filter(([, a]) => a.kind === 'request');
+  const buckets = Math.max(...series.map(([, a]) => a.timeline.length));
+  const head = ['t'];
+  for (const [name, a] of series) head.push(`${name} ok/bucket`, '', 'p50 ms', 'max ms', ...(a.summary.failures ? ['failed'] : []));
+  if (events.length) head.push('in flight');
+  const maxCount = new Map(series.map(([name, a]) => [name, Math.max(0, ...a.timeline.map((b) => b.count))]));
+  const rows: (string | number)[][] = [];
+  for (let i = 0; i < buckets; i++) {
+    const t = series[0]![1].timeline[i]?.t ?? (i * r.bucketMs) / 1000;
+    const row: (string | number)[] = [`${t}s`];
+    for (const [name, a] of series) {
+      const b = a.timeline[i];
+      row.push(b?.count ?? 0, bar(b?.count ?? 0, maxCount.get(name) ?? 0), b?.count ? ms(b.p50) : '-', b?.count ? ms(b.max) : '-');
+      if (a.summary.failures) row.push(b?.failures ?? 0);
+    }
+    if (events.length) {
+      const from = i * r.bucketMs;
+      const to = from + r.bucketMs;
+      const names = events.filter(([, a]) => a.requests?.some((q) => q.sentMs < to && q.endMs >= from)).map(([n]) => n);
+      row.push(names.join(', '));
+    }
+    rows.push(row);
+  }
+  const align = head.map((h, i) => (i === 0 || h === '' || h === 'in flight' ? 'left' : 'right')) as ('left' | 'right')[];
+  return table(head, rows, align);
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width - indent.length) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
+}
+
+function evidenceText(v: Verdict): string[] {
+  const e = v.evidence as Record<string, unknown>;
+  if (v.id === 'event-loop-stall') {
+    const stalls = (e.stalls as { startMs: number; endMs: number; lengthMs: number; probesAffected: number; during: string[]; selfLagMs: number }[]) ?? [];
+    const lines = [`threshold ${formatMs(e.thresholdMs as number)} (unloaded p99 ${formatMs(e.unloadedP99Ms as number)}); stalls: ${stalls.length}`];
+    for (const s of stalls.slice(0, 10)) {
+      lines.push(
+        `stall ${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`,
+      );
+    }
+    if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
+    return lines;
+  }
+  return Object.entries(e)
+    .filter(([, x]) => typeof x !== 'object')
+    .map(([k, x]) => `${k}: ${String(x)}`);
+}
+
+export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string {
+  const width = opts.width ?? 100;
+  const out: string[] = [];
+  for (const v of verdicts) {
+    const color = v.status === 'detected' ? 31 : v.status === 'inconclusive' ? 33 : 32;
+    const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(12));
+    const indent = ' '.repeat(14);
+    out.push(`  ${label}${v.id}`);
+    out.push(`${indent}${wrap(v.summary, width, indent)}`);
+    if (v.status !== 'clear') {
+      for (const line of evidenceText(v)) out.push(`${indent}· ${line}`);
+      out.push(`${indent}${wrap(`Hint: ${v.hint}`, width, indent)}`);
+    }
+  }
+  return out.join('\n');
+}
+
+export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
+  const bold = (s: string) => paint(opts.color, 1, s);
+  const parts: string[] = [];
+  parts.push(bold(`wobbly ${r.tool.version} · ${r.scenario.name} · ${r.target}`));
+  if (r.scenario.description) parts.push(r.scenario.description);
+  const params = Object.entries(r.scenario.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  parts.push(
+    `ran ${formatMs(r.durationMs)} from ${r.startedAt}${params ? ` · params ${params}` : ''} · wobbly's own loop delay p99 ${formatMs(r.self.eventLoopDelayP99Ms)}`,
+  );
+  if (r.partial) {
+    const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';
+    parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));
+  }
+  parts.push('', bold('Summary'), actorsTable(r));
+  const tl = timelineTable(r);
+  if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
+  if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));
+  if (r.expectations.length) {
+    parts.push('', bold('Expectations'));
+    for (const e of r.expectations) parts.push(`  ${paint(opts.color, e.pass ? 32 : 31, e.pass ? 'pass' : 'FAIL')}  ${e.expr}  (actual ${e.actual})`);
+  }
+  return parts.join('\n') + '\n';
+}

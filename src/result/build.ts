@@ -1,0 +1,85 @@
+// Raw run record + analysis + verdicts → the JSON result of DESIGN.md §5.
+import type { RunRecord } from '../engine/run.js';
+import type { ActorRecorder } from '../metrics/actor-recorder.js';
+import { latencyOf } from '../metrics/actor-recorder.js';
+import { round } from '../metrics/timeline.js';
+import type { Analysis } from '../analysis/analyse.js';
+import { requestLabel } from '../analysis/analyse.js';
+import type { Verdict } from '../types.js';
+import { VERSION } from '../version.js';
+import type { ActorResult, ExpectationResult, RunResult } from './types.js';
+
+function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
+  const l = rec.latency;
+  return {
+    requests: rec.requests,
+    failures: rec.failures,
+    unfinished: rec.unfinished,
+    rps: runMs > 0 ? round((rec.requests - rec.failures) / (runMs / 1000), 2) : 0,
+    bytes: rec.bytes,
+    latencyMs: {
+      p50: round(l.percentile(50), 2),
+      p90: round(l.percentile(90), 2),
+      p99: round(l.percentile(99), 2),
+      max: round(l.maxMs, 2),
+      min: round(l.minMs, 2),
+      mean: round(l.meanMs, 2),
+    },
+    statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    errors: Object.fromEntries(rec.errors),
+  };
+}
+
+export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Verdict[], expectations: ExpectationResult[] = []): RunResult {
+  const actors: Record<string, ActorResult> = {};
+  for (const [name, rec] of record.actors) {
+    const spec = record.specs.get(name)!;
+    const result: ActorResult = {
+      kind: spec.kind,
+      request: requestLabel(spec),
+      summary: summarise(rec, record.durationMs),
+      timeline: rec.timeline.toJSON(record.durationMs),
+      identities: Object.fromEntries([...rec.identities].map(([field, counts]) => [field, Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))])),
+    };
+    if (spec.kind === 'probe') {
+      const stalls = analysis.stalls.find((s) => s.probe === name);
+      result.probe = {
+        ratePerSec: spec.ratePerSec,
+        unloadedP99Ms: round(stalls?.unloadedP99Ms ?? 0, 2),
+        stallThresholdMs: round(stalls?.thresholdMs ?? 0, 1),
+        missed: rec.errors.get('missed') ?? 0,
+      };
+    }
+    if (spec.kind === 'request' && rec.log) {
+      result.requests = [...rec.log].map((s) => ({
+        sentMs: round(s.sentMs, 1),
+        endMs: round(s.endMs, 1),
+        latencyMs: round(latencyOf(s) ?? s.endMs - s.sentMs, 1),
+        status: s.status,
+        ...(s.error ? { error: s.error } : {}),
+      }));
+    }
+    actors[name] = result;
+  }
+  const s = record.scenario;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'wobbly', version: VERSION },
+    scenario: { name: s.name, description: s.description, source: s.source, params: s.params },
+    target: s.target,
+    startedAt: record.startedAt.toISOString(),
+    durationMs: round(record.durationMs, 1),
+    bucketMs: s.bucketMs,
+    partial: record.partial,
+    ...(record.stoppedBy ? { stoppedBy: record.stoppedBy } : {}),
+    ...(record.targetDown ? { targetDown: { atMs: round(record.targetDown.atMs, 1), error: record.targetDown.error } } : {}),
+    self: {
+      eventLoopDelayP99Ms: round(record.selfLag.histogram.percentile(99), 2),
+      eventLoopDelayMaxMs: round(record.selfLag.histogram.maxMs, 2),
+    },
+    actors,
+    verdicts,
+    expectations,
+    pass: expectations.every((e) => e.pass),
+  };
+}

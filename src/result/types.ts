@@ -1,0 +1,62 @@
+// The JSON result (DESIGN.md §5): a public interface read by CI and scripts, and the only input
+// of the reporters (so `wobbly report result.json` re-renders any saved run).
+import type { TimelineBucket } from '../metrics/timeline.js';
+import type { Verdict } from '../types.js';
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  min: number;
+  mean: number;
+}
+
+export interface ActorSummary {
+  requests: number;
+  failures: number;
+  /** Requests still in flight when the run ended (not failures). */
+  unfinished: number;
+  rps: number;
+  bytes: number;
+  latencyMs: LatencySummary;
+  statusCodes: Record<string, number>;
+  errors: Record<string, number>;
+}
+
+export interface ActorResult {
+  kind: string;
+  /** "GET /live" */
+  request: string;
+  summary: ActorSummary;
+  timeline: TimelineBucket[];
+  identities: Record<string, Record<string, number>>;
+  /** Probe actors: how stalls were judged. */
+  probe?: { ratePerSec: number; unloadedP99Ms: number; stallThresholdMs: number; missed: number };
+  /** Request actors: each request (there are few). */
+  requests?: { sentMs: number; endMs: number; latencyMs: number; status: number; error?: string }[];
+}
+
+export interface ExpectationResult {
+  expr: string;
+  pass: boolean;
+  actual: string;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'wobbly'; version: string };
+  scenario: { name: string; description: string; source: string; params: Record<string, string | number | boolean> };
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  bucketMs: number;
+  partial: boolean;
+  stoppedBy?: 'interrupt' | 'target-down';
+  targetDown?: { atMs: number; error: string };
+  self: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  actors: Record<string, ActorResult>;
+  verdicts: Verdict[];
+  expectations: ExpectationResult[];
+  pass: boolean;
+}

@@ -1,0 +1,367 @@
+// Scenario loading: file or built-in name → YAML/JSON → ${param} substitution → schema → Scenario.
+// Every problem is collected with its path and line; nothing here talks to the network.
+import { readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { $ZodIssue } from 'zod/v4/core';
+import { scenarioSchema, type RawActor, type RawScenario } from './schema.js';
+import { parseDurationMs, parseRatePerSec } from './units.js';
+import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
+import { checkExtractSpec } from '../protocols/extract.js';
+import type { ActorSpec, ParamValue, Scenario } from '../types.js';
+
+export interface LoadOptions {
+  /** --set name=value, as typed. */
+  set?: Record<string, string>;
+  /** --target URL */
+  target?: string;
+}
+
+/** Directory of the built-in scenarios (works from src/ via tsx and from dist/src/). */
+export function builtinScenarioDir(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  for (const up of ['../../scenarios', '../../../scenarios']) {
+    const dir = join(here, up);
+    if (existsSync(dir)) return dir;
+  }
+  return join(here, '../../../scenarios');
+}
+
+export interface BuiltinScenario {
+  name: string;
+  file: string;
+  description: string;
+}
+
+export async function listBuiltinScenarios(): Promise<BuiltinScenario[]> {
+  const dir = builtinScenarioDir();
+  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const out: BuiltinScenario[] = [];
+  for (const f of files) {
+    const doc = parseDocument(await readFile(join(dir, f), 'utf8'));
+    const raw = doc.toJS() as { name?: string; description?: string } | null;
+    out.push({ name: raw?.name ?? basename(f, extname(f)), file: join(dir, f), description: raw?.description ?? '' });
+  }
+  return out;
+}
+
+/** A path to an existing file, or the name of a built-in scenario. */
+export async function resolveScenario(ref: string): Promise<string> {
+  if (existsSync(ref)) return ref;
+  const builtins = await listBuiltinScenarios();
+  const hit = builtins.find((b) => b.name === ref || basename(b.file) === ref);
+  if (hit) return hit.file;
+  const guess = closest(ref, builtins.map((b) => b.name));
+  throw new ScenarioError([
+    {
+      file: ref,
+      path: '(file)',
+      message: `no such file, and no built-in scenario of that name${guess ? ` (did you mean "${guess}"?)` : ''}; \`wobbly list\` shows the built-in ones`,
+    },
+  ]);
+}
+
+export async function loadScenario(ref: string, options: LoadOptions = {}): Promise<Scenario> {
+  const file = await resolveScenario(ref);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError([{ file, path: '(file)', message: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` }]);
+  }
+  return parseScenario(text, file, options);
+}
+
+/** Parse and validate scenario text; throws ScenarioError with every problem found. */
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    problems.push({ file, line: e.linePos?.[0]?.line, path: '(syntax)', message: e.message.split('\n')[0] ?? e.message });
+  }
+  if (problems.length) throw new ScenarioError(problems);
+
+  const lineOf = (path: readonly PathSegment[]) => lineAt(doc, lines, path);
+  const raw = doc.toJS() as unknown;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError([{ file, line: 1, path: '(top level)', message: 'expected a mapping with name, duration, actors, ...' }]);
+  }
+  const rawObject = raw as Record<string, unknown>;
+
+  const params = resolveParams(rawObject.params, options.set ?? {}, file, problems, lineOf);
+  const substituted = substitute(rawObject, params, [], file, problems, lineOf) as Record<string, unknown>;
+
+  const parsed = scenarioSchema.safeParse(substituted);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...issueToProblems(issue, substituted, file, lineOf));
+  }
+  if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
+
+  const scenario = toScenario(parsed.data, params, file, options, problems, lineOf);
+  if (problems.length) throw new ScenarioError(sortProblems(problems));
+  return scenario;
+}
+
+type LineOf = (path: readonly PathSegment[]) => number | undefined;
+
+function lineAt(doc: Document, lines: LineCounter, path: readonly PathSegment[]): number | undefined {
+  // The deepest node that exists on the path: a missing field points at its parent.
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function resolveParams(
+  declared: unknown,
+  set: Record<string, string>,
+  file: string,
+  problems: Problem[],
+  lineOf: LineOf,
+): Record<string, ParamValue> {
+  const params: Record<string, ParamValue> = {};
+  if (declared && typeof declared === 'object' && !Array.isArray(declared)) {
+    for (const [k, v] of Object.entries(declared)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = v;
+    }
+  }
+  for (const [k, text] of Object.entries(set)) {
+    if (!(k in params)) {
+      const known = Object.keys(params);
+      const guess = closest(k, known);
+      problems.push({
+        file,
+        path: `--set ${k}`,
+        message: `the scenario has no param "${k}"${guess ? ` (did you mean "${guess}"?)` : ''}; its params are: ${known.join(', ') || '(none)'}`,
+      });
+      continue;
+    }
+    const current = params[k];
+    if (typeof current === 'number') {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) {
+        problems.push({ file, line: lineOf(['params', k]), path: `--set ${k}`, message: `expected a number, got "${text}"` });
+        continue;
+      }
+      params[k] = n;
+    } else if (typeof current === 'boolean') {
+      if (text !== 'true' && text !== 'false') {
+        problems.push({ file, line: lineOf(['params', k]), path: `--set ${k}`, message: `expected true or false, got "${text}"` });
+        continue;
+      }
+      params[k] = text === 'true';
+    } else {
+      params[k] = text;
+    }
+  }
+  return params;
+}
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replace ${name} everywhere but in params; a whole-string placeholder keeps the param's type. */
+function substitute(
+  value: unknown,
+  params: Record<string, ParamValue>,
+  path: PathSegment[],
+  file: string,
+  problems: Problem[],
+  lineOf: LineOf,
+): unknown {
+  if (path.length === 1 && path[0] === 'params') return value;
+  if (typeof value === 'string') {
+    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
+    const missing = (name: string) => {
+      const guess = closest(name, Object.keys(params));
+      problems.push({
+        file,
+        line: lineOf(path),
+        path: formatPath(path),
+        message: `unknown param \${${name}}${guess ? ` (did you mean \${${guess}}?)` : ''}; declare it under params`,
+      });
+    };
+    if (whole) {
+      const name = whole[1]!;
+      if (!(name in params)) {
+        missing(name);
+        return value;
+      }
+      return params[name];
+    }
+    return value.replace(PLACEHOLDER, (m, name: string) => {
+      if (!(name in params)) {
+        missing(name);
+        return m;
+      }
+      return String(params[name]);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, params, [...path, i], file, problems, lineOf));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, params, [...path, k], file, problems, lineOf);
+    return out;
+  }
+  return value;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+function issueToProblems(issue: $ZodIssue, input: unknown, file: string, lineOf: LineOf): Problem[] {
+  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  const got = valueAt(input, path);
+  const at = (segments: PathSegment[], message: string): Problem => ({ file, line: lineOf(segments), path: formatPath(segments), message });
+
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const parent = valueAt(input, path);
+      const allowed = allowedKeys(path, input);
+      return issue.keys.map((key) => {
+        const guess = closest(key, allowed);
+        void parent;
+        return at([...path, key], `unknown field${guess ? ` (did you mean "${guess}"?)` : ''}; allowed here: ${allowed.join(', ')}`);
+      });
+    }
+    case 'invalid_type': {
+      if (got === undefined) return [at(path, `missing (${expectedText(issue.expected, issue.message)})`)];
+      return [at(path, `${expectedText(issue.expected, issue.message)}, got ${describeValue(got)}`)];
+    }
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length) return [at(path, `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${describeValue(got)}`)];
+      return [at(path, `${issue.message}, got ${describeValue(got)}`)];
+    }
+    case 'invalid_value':
+      return [at(path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(got)}`)];
+    default:
+      return [at(path, `${issue.message}${got !== undefined && typeof got !== 'object' ? `, got ${describeValue(got)}` : ''}`)];
+  }
+}
+
+function expectedText(expected: string, message: string): string {
+  if (!message.startsWith('Invalid input')) return message;
+  if (expected === 'array') return 'expected a list';
+  if (expected === 'object') return 'expected a mapping';
+  if (expected === 'record') return 'expected a mapping';
+  return `expected ${expected === 'number' ? 'a number' : expected === 'string' ? 'a string' : expected}`;
+}
+
+const TOP_KEYS = ['$schema', 'name', 'description', 'params', 'target', 'duration', 'timeline', 'actors', 'expect'];
+const HTTP_KEYS = ['name', 'kind', 'path', 'method', 'headers', 'body', 'timeout', 'extract'];
+const ACTOR_KEYS: Record<string, string[]> = {
+  probe: [...HTTP_KEYS, 'rate', 'start', 'stop', 'maxInFlight', 'stallThreshold'],
+  request: [...HTTP_KEYS, 'at', 'count'],
+};
+
+function allowedKeys(path: readonly PathSegment[], input: unknown): string[] {
+  if (path.length === 0) return TOP_KEYS;
+  if (path[0] === 'timeline') return ['bucket'];
+  if (path[0] === 'actors' && path.length === 2) {
+    const kind = (valueAt(input, path) as { kind?: string } | undefined)?.kind;
+    return ACTOR_KEYS[kind ?? ''] ?? HTTP_KEYS;
+  }
+  if (path[0] === 'actors' && path[2] === 'extract') return ['from', 'regex', 'json', 'header'];
+  return [];
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function toScenario(
+  raw: RawScenario,
+  params: Record<string, ParamValue>,
+  file: string,
+  options: LoadOptions,
+  problems: Problem[],
+  lineOf: LineOf,
+): Scenario {
+  const ms = (text: string) => parseDurationMs(text)!;
+  const durationMs = ms(raw.duration);
+  const bucketMs = raw.timeline ? ms(raw.timeline.bucket) : 1000;
+  if (bucketMs < 100) problems.push({ file, line: lineOf(['timeline', 'bucket']), path: 'timeline.bucket', message: `expected 100ms or more, got ${raw.timeline!.bucket}` });
+  if (durationMs <= 0) problems.push({ file, line: lineOf(['duration']), path: 'duration', message: 'expected a duration above 0' });
+
+  const target = options.target ?? raw.target;
+  if (!target) problems.push({ file, path: 'target', message: 'missing: give one in the file (target: http://127.0.0.1:8000) or with --target URL' });
+  else if (options.target && !/^https?:\/\/[^/\s]+/.test(options.target)) problems.push({ file, path: '--target', message: `expected a base URL like "http://127.0.0.1:8000", got "${options.target}"` });
+
+  const seen = new Map<string, number>();
+  const kindsCount = new Map<string, number>();
+  for (const a of raw.actors) kindsCount.set(a.kind, (kindsCount.get(a.kind) ?? 0) + 1);
+  const kindIndex = new Map<string, number>();
+  const actors: ActorSpec[] = raw.actors.map((a: RawActor, i: number) => {
+    const n = (kindIndex.get(a.kind) ?? 0) + 1;
+    kindIndex.set(a.kind, n);
+    const name = a.name ?? (kindsCount.get(a.kind)! > 1 ? `${a.kind}${n}` : a.kind);
+    if (seen.has(name)) problems.push({ file, line: lineOf(['actors', i, 'name']), path: `actors[${i}].name`, message: `"${name}" is already the name of actors[${seen.get(name)}]; names must be unique` });
+    seen.set(name, i);
+    for (const [key, spec] of Object.entries(a.extract ?? {})) {
+      const msg = checkExtractSpec(spec);
+      if (msg) problems.push({ file, line: lineOf(['actors', i, 'extract', key]), path: `actors[${i}].extract.${key}`, message: msg });
+    }
+    const common = {
+      name,
+      method: a.method ?? 'GET',
+      path: a.path,
+      headers: a.headers ?? {},
+      body: a.body,
+      extract: a.extract ?? {},
+    };
+    const within = (field: string, value: number) => {
+      if (value >= durationMs) problems.push({ file, line: lineOf(['actors', i, field]), path: `actors[${i}].${field}`, message: `must be before the end of the run (duration ${raw.duration})` });
+    };
+    if (a.kind === 'probe') {
+      const ratePerSec = parseRatePerSec(a.rate)!;
+      if (ratePerSec <= 0) problems.push({ file, line: lineOf(['actors', i, 'rate']), path: `actors[${i}].rate`, message: 'expected a rate above 0' });
+      const timeoutMs = a.timeout ? ms(a.timeout) : 5000;
+      const startMs = a.start ? ms(a.start) : 0;
+      within('start', startMs);
+      return {
+        kind: 'probe',
+        ...common,
+        timeoutMs,
+        ratePerSec,
+        startMs,
+        stopMs: a.stop ? ms(a.stop) : undefined,
+        maxInFlight: a.maxInFlight ?? Math.min(1000, Math.max(16, Math.ceil((ratePerSec * timeoutMs) / 1000))),
+        stallThresholdMs: a.stallThreshold ? ms(a.stallThreshold) : undefined,
+      };
+    }
+    const atMs = a.at ? ms(a.at) : 0;
+    within('at', atMs);
+    return { kind: 'request', ...common, timeoutMs: a.timeout ? ms(a.timeout) : 60_000, atMs, count: a.count ?? 1 };
+  });
+
+  return {
+    name: raw.name,
+    description: raw.description ?? '',
+    params,
+    target: (target ?? '').replace(/\/+$/, ''),
+    durationMs,
+    bucketMs,
+    actors,
+    expect: raw.expect ?? [],
+    source: file,
+  };
+}

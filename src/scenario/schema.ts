@@ -1,0 +1,92 @@
+// The scenario file format, as a zod schema. It is the single source for validation and for the
+// JSON Schema in scenarios/scenario.schema.json (see `npm run schema`; a test checks it does not drift).
+import { z } from 'zod';
+
+const DURATION_PATTERN = /^\s*\d+(\.\d+)?\s*(us|µs|ms|s|m|h)\s*$/;
+const RATE_PATTERN = /^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute)\s*$/;
+const PARAM_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+export const DURATION_HINT = 'expected a duration like "500ms", "2s" or "1m"';
+export const RATE_HINT = 'expected a rate like "100/s" or "600/m"';
+
+const duration = z
+  .string({ error: DURATION_HINT })
+  .regex(DURATION_PATTERN, { error: DURATION_HINT })
+  .describe('A duration with a unit: us, ms, s, m or h ("250ms", "2s").');
+const rate = z
+  .string({ error: RATE_HINT })
+  .regex(RATE_PATTERN, { error: RATE_HINT })
+  .describe('Requests per second or per minute ("100/s", "600/m").');
+const positiveInt = (what: string) =>
+  z.number({ error: `expected a whole number (${what})` }).int({ error: `expected a whole number (${what})` }).min(1, { error: `expected at least 1 (${what})` });
+
+const extract = z
+  .strictObject({
+    from: z.enum(['body', 'event', 'header']).describe('Where to look: the response body, an SSE event\'s data, or a response header.'),
+    regex: z.string().optional().describe('Regular expression; its first capture group (or the whole match) is the value.'),
+    json: z.string().optional().describe('JSON pointer into the body or event data, e.g. "/0" or "/worker/pid".'),
+    header: z.string().optional().describe('Header name (with from: header).'),
+  })
+  .describe('A value pulled out of each response, counted as an identity (thread id, worker pid, ...).');
+
+const http = {
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, { error: 'expected a name of letters, digits, "-" or "_", starting with a letter' }).optional()
+    .describe('Name used in reports and expectations (probe.p99 < 200ms). Defaults to the kind, numbered when repeated.'),
+  path: z.string({ error: 'expected a path like "/health"' }).startsWith('/', { error: 'expected a path starting with "/"' }).describe('Request path, appended to the target.'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).optional().describe('HTTP method (default GET).'),
+  headers: z.record(z.string(), z.string()).optional().describe('Request headers.'),
+  body: z.string().optional().describe('Request body.'),
+  timeout: duration.optional().describe('Per-request timeout (default 5s for probes, 60s otherwise).'),
+  extract: z.record(z.string(), extract).optional().describe('Values to pull out of each response, by name.'),
+};
+
+const probe = z
+  .strictObject({
+    kind: z.literal('probe'),
+    ...http,
+    rate: rate.describe('Fixed send rate (open model): requests are scheduled at t0 + i/rate whatever the answers.'),
+    start: duration.optional().describe('When the probe starts, from the start of the run (default 0s).'),
+    stop: duration.optional().describe('When the probe stops (default: the end of the run).'),
+    maxInFlight: positiveInt('maxInFlight').optional().describe('Cap on probes in flight; beyond it a probe is counted as missed (default: rate × timeout, at most 1000).'),
+    stallThreshold: duration.optional().describe('A probe slower than this is late; a run of late probes is a stall (default max(100ms, 10 × unloaded p99)).'),
+  })
+  .describe('Cheap requests at a fixed rate; their latency is counted from the scheduled time (no coordinated omission).');
+
+const request = z
+  .strictObject({
+    kind: z.literal('request'),
+    ...http,
+    at: duration.optional().describe('When to send, from the start of the run (default 0s).'),
+    count: positiveInt('count').optional().describe('How many identical requests to send at once (default 1).'),
+  })
+  .describe('One or a few requests at a given time: the heavy request.');
+
+export const actorSchema = z.discriminatedUnion('kind', [probe, request], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'kind: expected one of "probe", "request"' : undefined),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    name: z.string({ error: 'expected a name' }).regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected lower-case letters, digits and "-"' }).describe('Scenario name, shown in reports.'),
+    description: z.string().optional().describe('One line: what the scenario finds.'),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
+      .describe('Defaults for ${name} placeholders used anywhere in the file; override with --set name=value.'),
+    target: z.string().regex(/^https?:\/\/[^/\s]+/, { error: 'expected a base URL like "http://127.0.0.1:8000"' }).optional()
+      .describe('Base URL of the server under test; override with --target.'),
+    duration: duration.describe('Length of the run; every actor stops by then.'),
+    timeline: z.strictObject({ bucket: duration.describe('Bucket size of the per-second timeline, 100ms or more (default 1s).') }).optional(),
+    actors: z.array(actorSchema, { error: 'expected a list of actors' }).min(1, { error: 'expected at least one actor' }).describe('What sends traffic during the run.'),
+    expect: z.array(z.string()).optional().describe('Expectations checked after the run, e.g. "probe.p99 < 200ms".'),
+  })
+  .describe('A wobbly scenario.');
+
+export type RawScenario = z.infer<typeof scenarioSchema>;
+export type RawActor = z.infer<typeof actorSchema>;
+export { PARAM_REF };
+
+/** The JSON Schema for editors, generated from the zod schema above. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { title: 'wobbly scenario', ...schema };
+}

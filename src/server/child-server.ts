@@ -1,0 +1,188 @@
+// A server wobbly starts itself: its own process group, its log kept for when it fails, ready
+// when it prints a line or answers an HTTP path, and always stopped as a whole group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'undici';
+
+export interface ServerOptions {
+  command: string;
+  args?: string[];
+  /** Run through /bin/sh (for a command line from a scenario). */
+  shell?: boolean;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Ready when a line of its output matches (first capture group: the base URL, when given). */
+  readyLine?: RegExp;
+  /** Ready when GET on this URL answers with any HTTP status below 500. */
+  readyUrl?: string;
+  readyTimeoutMs?: number;
+}
+
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    readonly logTail: string[],
+  ) {
+    super(message);
+    this.name = 'ServerStartError';
+  }
+}
+
+const LOG_LINES = 200;
+
+export class ChildServer {
+  /** The base URL announced by the ready line, if any. */
+  url: string | undefined;
+  private readonly log: string[] = [];
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exitPromise: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.exitPromise = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = { code, signal };
+        resolve();
+      });
+      child.once('error', (err) => {
+        this.addLog(`[wobbly] could not start: ${err.message}`);
+        this.exited ??= { code: null, signal: null };
+        resolve();
+      });
+    });
+  }
+
+  static async start(opts: ServerOptions): Promise<ChildServer> {
+    const child = spawn(opts.command, opts.args ?? [], {
+      shell: opts.shell ?? false,
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      detached: true, // its own process group: stop() takes the children (workers) down too
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ChildServer(child);
+    registerLive(server);
+    try {
+      await server.waitReady(opts);
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  logTail(n = 20): string[] {
+    return this.log.slice(-n);
+  }
+
+  private addLog(line: string): void {
+    this.log.push(line);
+    if (this.log.length > LOG_LINES) this.log.shift();
+  }
+
+  private waitReady(opts: ServerOptions): Promise<void> {
+    const timeoutMs = opts.readyTimeoutMs ?? 15_000;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let poll: NodeJS.Timeout | undefined;
+      const done = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (poll) clearTimeout(poll);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => done(new ServerStartError(`the server was not ready after ${timeoutMs / 1000} s${opts.readyUrl ? ` (${opts.readyUrl} did not answer)` : ''}`, this.logTail())),
+        timeoutMs,
+      );
+      const onLine = (line: string) => {
+        this.addLog(line);
+        if (opts.readyLine && !settled) {
+          const m = opts.readyLine.exec(line);
+          if (m) {
+            this.url = m[1];
+            if (!opts.readyUrl) done();
+          }
+        }
+      };
+      for (const stream of [this.child.stdout!, this.child.stderr!]) {
+        let rest = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          const lines = (rest + chunk).split(/\r?\n/);
+          rest = lines.pop() ?? '';
+          for (const l of lines) onLine(l);
+        });
+        stream.on('end', () => rest && onLine(rest));
+      }
+      void this.exitPromise.then(() => {
+        const e = this.exited!;
+        done(new ServerStartError(`the server exited before it was ready (${e.signal ? `signal ${e.signal}` : `exit code ${e.code}`})`, this.logTail()));
+      });
+      if (opts.readyUrl) {
+        const url = opts.readyUrl;
+        const check = async () => {
+          if (settled) return;
+          try {
+            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+            await res.body.dump();
+            if (res.statusCode < 500) return done();
+          } catch {
+            // not listening yet
+          }
+          if (!settled) poll = setTimeout(check, 100);
+        };
+        void check();
+      }
+    });
+  }
+
+  /** SIGTERM to the whole group, SIGKILL after graceMs. Safe to call twice. */
+  async stop(graceMs = 3000): Promise<void> {
+    const pid = this.child.pid;
+    unregisterLive(this);
+    if (this.exited || pid === undefined) return;
+    const signalGroup = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    signalGroup('SIGTERM');
+    const killer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    await this.exitPromise;
+    clearTimeout(killer);
+    signalGroup('SIGKILL'); // stragglers in the group (workers that ignored SIGTERM)
+  }
+}
+
+/** Every server started and not yet stopped, so a second Ctrl-C can still take them down. */
+const live = new Set<ChildServer>();
+export function registerLive(server: ChildServer): void {
+  live.add(server);
+}
+export function unregisterLive(server: ChildServer): void {
+  live.delete(server);
+}
+/** Last resort on a forced exit: SIGKILL every live server's process group, synchronously. */
+export function killAllLiveSync(): void {
+  for (const s of live) {
+    if (s.pid !== undefined) {
+      try {
+        process.kill(-s.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
+  live.clear();
+}

@@ -1,0 +1,11 @@
+// All verdicts of a run, in a fixed order.
+import type { Analysis } from '../analysis/analyse.js';
+import type { Verdict } from '../types.js';
+import { judgeEventLoopStall } from './event-loop-stall.js';
+
+export function judge(analysis: Analysis): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const stall = judgeEventLoopStall(analysis);
+  if (stall) verdicts.push(stall);
+  return verdicts;
+}

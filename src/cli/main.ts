@@ -126,7 +126,7 @@ function handleError(err: unknown, io: Io): number {
   if (err instanceof ScenarioError) {
     for (const p of err.problems) io.err(`${formatProblem(p)}\n`);
     const n = err.problems.length;
-    io.err(`wobbly: ${n} problem${n > 1 ? 's' : ''} in the scenario; nothing was sent to the target.\n`);
+    io.err(`wobbly: ${n} problem${n > 1 ? "s" : ""} in the scenario; nothing was sent to the target. Fix them and check with \`wobbly validate <file>\`.\n`);
     return EXIT.badInput;
   }
   if (err instanceof TargetUnreachableError) {

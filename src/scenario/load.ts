@@ -10,7 +10,7 @@ import { scenarioSchema, type RawActor, type RawScenario } from './schema.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
-import type { ActorSpec, ParamValue, Scenario } from '../types.js';
+import type { ActorSpec, ExtractSpec, ParamValue, Scenario } from '../types.js';
 
 export interface LoadOptions {
   /** --set name=value, as typed. */
@@ -77,7 +77,7 @@ export async function loadScenario(ref: string, options: LoadOptions = {}): Prom
 /** Parse and validate scenario text; throws ScenarioError with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     problems.push({ file, line: e.linePos?.[0]?.line, path: '(syntax)', message: e.message.split('\n')[0] ?? e.message });
@@ -94,9 +94,14 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   const params = resolveParams(rawObject.params, options.set ?? {}, file, problems, lineOf);
   const substituted = substitute(rawObject, params, [], file, problems, lineOf) as Record<string, unknown>;
 
+  checkExtracts(substituted, file, problems, lineOf);
   const parsed = scenarioSchema.safeParse(substituted);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...issueToProblems(issue, substituted, file, lineOf));
+    // A field whose ${param} is unknown was reported already; its schema error would repeat it.
+    const reported = new Set(problems.map((p) => p.path));
+    for (const issue of parsed.error.issues) {
+      for (const p of issueToProblems(issue, substituted, file, lineOf)) if (!reported.has(p.path)) problems.push(p);
+    }
   }
   if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
 
@@ -244,7 +249,7 @@ function issueToProblems(issue: $ZodIssue, input: unknown, file: string, lineOf:
     }
     case 'invalid_type': {
       if (got === undefined) return [at(path, `missing (${expectedText(issue.expected, issue.message)})`)];
-      return [at(path, `${expectedText(issue.expected, issue.message)}, got ${describeValue(got)}`)];
+      return [at(path, `${expectedText(issue.expected, issue.message)}, got ${describeValue(got)}${unitHint(issue.message, got)}`)];
     }
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
@@ -256,6 +261,14 @@ function issueToProblems(issue: $ZodIssue, input: unknown, file: string, lineOf:
     default:
       return [at(path, `${issue.message}${got !== undefined && typeof got !== 'object' ? `, got ${describeValue(got)}` : ''}`)];
   }
+}
+
+/** "got 10" for a duration: say what to write instead. */
+function unitHint(message: string, got: unknown): string {
+  if (typeof got !== 'number') return '';
+  if (message.includes('duration')) return ` (write "${got}s" or "${got}ms")`;
+  if (message.includes('rate like')) return ` (write "${got}/s")`;
+  return '';
 }
 
 function expectedText(expected: string, message: string): string {
@@ -282,6 +295,21 @@ function allowedKeys(path: readonly PathSegment[], input: unknown): string[] {
   }
   if (path[0] === 'actors' && path[2] === 'extract') return ['from', 'regex', 'json', 'header'];
   return [];
+}
+
+/** Extract specs are checked apart from the schema, so a bad regex shows up with the other problems. */
+function checkExtracts(input: Record<string, unknown>, file: string, problems: Problem[], lineOf: LineOf): void {
+  const actors = input.actors;
+  if (!Array.isArray(actors)) return;
+  actors.forEach((a: unknown, i) => {
+    const extract = (a as { extract?: unknown } | null)?.extract;
+    if (!extract || typeof extract !== 'object') return;
+    for (const [key, spec] of Object.entries(extract)) {
+      if (!spec || typeof spec !== 'object') continue; // the schema reports it
+      const msg = checkExtractSpec(spec as ExtractSpec);
+      if (msg) problems.push({ file, line: lineOf(['actors', i, 'extract', key]), path: `actors[${i}].extract.${key}`, message: msg });
+    }
+  });
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
@@ -316,10 +344,6 @@ function toScenario(
     const name = a.name ?? (kindsCount.get(a.kind)! > 1 ? `${a.kind}${n}` : a.kind);
     if (seen.has(name)) problems.push({ file, line: lineOf(['actors', i, 'name']), path: `actors[${i}].name`, message: `"${name}" is already the name of actors[${seen.get(name)}]; names must be unique` });
     seen.set(name, i);
-    for (const [key, spec] of Object.entries(a.extract ?? {})) {
-      const msg = checkExtractSpec(spec);
-      if (msg) problems.push({ file, line: lineOf(['actors', i, 'extract', key]), path: `actors[${i}].extract.${key}`, message: msg });
-    }
     const common = {
       name,
       method: a.method ?? 'GET',

@@ -1,0 +1,115 @@
+// Scenario loading without a network: params, units, defaults, problems, and the JSON Schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseScenario, listBuiltinScenarios, loadScenario } from '../src/scenario/load.js';
+import { ScenarioError } from '../src/scenario/problems.js';
+import { scenarioJsonSchema } from '../src/scenario/schema.js';
+import { parseDurationMs, parseRatePerSec, formatMs } from '../src/scenario/units.js';
+import { ROOT } from './helpers.js';
+
+const BASE = `
+name: t
+params: { rate: 50/s, at: 2s, n: 3, path: /live }
+target: http://127.0.0.1:8000/api/
+duration: 5s
+actors:
+  - { kind: probe, path: '\${path}', rate: '\${rate}' }
+  - { kind: request, path: '/heavy?n=\${n}', at: '\${at}', count: '\${n}' }
+`;
+
+function problemsOf(text: string, set: Record<string, string> = {}): string[] {
+  try {
+    parseScenario(text, 'f.yaml', { set });
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.problems.map((p) => `${p.line ?? '-'} ${p.path}: ${p.message}`);
+    throw err;
+  }
+  return [];
+}
+
+test('units', () => {
+  assert.equal(parseDurationMs('250ms'), 250);
+  assert.equal(parseDurationMs('1.5s'), 1500);
+  assert.equal(parseDurationMs('2m'), 120_000);
+  assert.equal(parseDurationMs('10'), undefined);
+  assert.equal(parseRatePerSec('100/s'), 100);
+  assert.equal(parseRatePerSec('600/m'), 10);
+  assert.equal(parseRatePerSec('100'), undefined);
+  assert.equal(formatMs(1234), '1.23 s');
+  assert.equal(formatMs(12.34), '12 ms');
+});
+
+test('params are substituted with their types, --set overrides and is coerced', () => {
+  const s = parseScenario(BASE, 'f.yaml', { set: { n: '5', rate: '200/s' } });
+  assert.equal(s.target, 'http://127.0.0.1:8000/api');
+  assert.equal(s.durationMs, 5000);
+  assert.equal(s.bucketMs, 1000);
+  const [probe, req] = s.actors;
+  assert.equal(probe!.kind, 'probe');
+  assert.equal(probe!.name, 'probe');
+  assert.equal(probe!.kind === 'probe' && probe!.ratePerSec, 200);
+  assert.equal(probe!.timeoutMs, 5000);
+  assert.equal(probe!.kind === 'probe' && probe!.maxInFlight, 1000);
+  assert.equal(req!.kind === 'request' && req!.count, 5);
+  assert.equal(req!.path, '/heavy?n=5');
+  assert.equal(req!.kind === 'request' && req!.atMs, 2000);
+  assert.deepEqual(s.params, { rate: '200/s', at: '2s', n: 5, path: '/live' });
+});
+
+test('--set of a number param must be a number; unknown params are named with a guess', () => {
+  assert.deepEqual(problemsOf(BASE, { n: 'many' }), ['3 --set n: expected a number, got "many"']);
+  assert.match(problemsOf(BASE, { rat: '1/s' })[0]!, /--set rat: the scenario has no param "rat" \(did you mean "rate"\?\); its params are: rate, at, n, path/);
+});
+
+test('a target is required, from the file or --target', () => {
+  const text = BASE.replace('target: http://127.0.0.1:8000/api/\n', '');
+  assert.deepEqual(problemsOf(text), ['- target: missing: give one in the file (target: http://127.0.0.1:8000) or with --target URL']);
+  assert.equal(parseScenario(text, 'f.yaml', { target: 'http://[::1]:9000' }).target, 'http://[::1]:9000');
+});
+
+test('semantic problems: duplicate names, start after the end, bucket too small', () => {
+  const text = `
+name: t
+target: http://127.0.0.1:1
+duration: 2s
+timeline: { bucket: 50ms }
+actors:
+  - { name: a, kind: probe, path: /, rate: 1/s, start: 3s }
+  - { name: a, kind: request, path: /, at: 2s }
+`;
+  assert.deepEqual(problemsOf(text), [
+    '5 timeline.bucket: expected 100ms or more, got 50ms',
+    '7 actors[0].start: must be before the end of the run (duration 2s)',
+    '8 actors[1].name: "a" is already the name of actors[0]; names must be unique',
+    '8 actors[1].at: must be before the end of the run (duration 2s)',
+  ]);
+});
+
+test('default actor names number repeated kinds', () => {
+  const s = parseScenario('name: t\ntarget: http://127.0.0.1:1\nduration: 1s\nactors:\n  - { kind: probe, path: /a, rate: 1/s }\n  - { kind: probe, path: /b, rate: 1/s }\n', 'f.yaml');
+  assert.deepEqual(s.actors.map((a) => a.name), ['probe1', 'probe2']);
+});
+
+test('JSON scenario files are accepted', () => {
+  const s = parseScenario(JSON.stringify({ name: 'j', target: 'http://127.0.0.1:1', duration: '1s', actors: [{ kind: 'probe', path: '/', rate: '10/s' }] }), 'f.json');
+  assert.equal(s.actors.length, 1);
+});
+
+test('every built-in scenario is valid', async () => {
+  const list = await listBuiltinScenarios();
+  assert.ok(list.length >= 1);
+  for (const b of list) {
+    const s = await loadScenario(b.name, { target: 'http://127.0.0.1:1' });
+    assert.equal(s.name, b.name);
+    assert.ok(b.description.length > 10, `${b.name} has a description`);
+  }
+});
+
+test('scenarios/scenario.schema.json is generated from the validator and has not drifted', () => {
+  const onDisk = JSON.parse(readFileSync(join(ROOT, 'scenarios/scenario.schema.json'), 'utf8')) as { properties: { actors: { items: { oneOf?: unknown[]; anyOf?: unknown[] } } } };
+  assert.deepEqual(onDisk, scenarioJsonSchema(), 'run `npm run schema` to regenerate scenarios/scenario.schema.json');
+  const actors = (onDisk.properties.actors.items.oneOf ?? onDisk.properties.actors.items.anyOf) as unknown[];
+  assert.ok(Array.isArray(actors) && actors.length >= 2);
+});

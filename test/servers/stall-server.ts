@@ -1,0 +1,51 @@
+// Test target: a Node server whose /heavy blocks its event loop for exactly ?ms= (busy wait).
+// Usage: node dist/test/servers/stall-server.js  → prints "listening on http://127.0.0.1:PORT".
+// /stats reports how many requests and connections it saw (to prove nothing was sent).
+import { createServer } from 'node:http';
+
+let requests = 0;
+let connections = 0;
+
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // the event loop is blocked: nothing else is answered
+  }
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/stats') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ requests, connections }));
+    return;
+  }
+  requests++;
+  if (url.pathname === '/live') {
+    res.end('OK');
+  } else if (url.pathname === '/heavy') {
+    const ms = Number(url.searchParams.get('ms') ?? '1000');
+    busyWait(ms);
+    res.end(JSON.stringify({ blockedMs: ms }));
+  } else if (url.pathname === '/slow') {
+    // healthy but slow: an async wait does not block the loop
+    setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms') ?? '1000'));
+  } else if (url.pathname === '/exit') {
+    res.end('bye');
+    setTimeout(() => process.exit(0), 10);
+  } else {
+    res.statusCode = 404;
+    res.end('not found');
+  }
+});
+server.on('connection', () => connections++);
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
+});
+// Stop with the test that started us, even if it forgot.
+process.on('disconnect', () => process.exit(0));
+setInterval(() => {
+  if (process.ppid === 1) process.exit(0);
+}, 500).unref();

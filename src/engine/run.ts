@@ -4,8 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { ActorSpec, Sample, Scenario } from '../types.js';
 import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
-import { runProbe } from '../actors/probe.js';
-import { runRequest } from '../actors/request.js';
+import { keepsSamples, runActor } from '../actors/registry.js';
 import type { ActorContext } from '../actors/context.js';
 import { Clock } from './clock.js';
 import { DOWN_ERRORS } from './http.js';
@@ -80,11 +79,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const runners: Promise<void>[] = [];
   selfLag.start();
   for (const spec of scenario.actors) {
-    const recorder = new ActorRecorder(spec.name, spec.kind, scenario.bucketMs, true);
+    const recorder = new ActorRecorder(spec.name, spec.kind, scenario.bucketMs, keepsSamples(spec));
     record.actors.set(spec.name, recorder);
     record.specs.set(spec.name, spec);
     const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample };
-    runners.push(spec.kind === 'probe' ? runProbe(spec, ctx) : runRequest(spec, ctx));
+    runners.push(runActor(spec, ctx));
   }
 
   const onInterrupt = () => {

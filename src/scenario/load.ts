@@ -6,7 +6,7 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { scenarioSchema, type RawActor, type RawScenario } from './schema.js';
+import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
@@ -279,22 +279,8 @@ function expectedText(expected: string, message: string): string {
   return `expected ${expected === 'number' ? 'a number' : expected === 'string' ? 'a string' : expected}`;
 }
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'params', 'target', 'duration', 'timeline', 'actors', 'expect'];
-const HTTP_KEYS = ['name', 'kind', 'path', 'method', 'headers', 'body', 'timeout', 'extract'];
-const ACTOR_KEYS: Record<string, string[]> = {
-  probe: [...HTTP_KEYS, 'rate', 'start', 'stop', 'maxInFlight', 'stallThreshold'],
-  request: [...HTTP_KEYS, 'at', 'count'],
-};
-
 function allowedKeys(path: readonly PathSegment[], input: unknown): string[] {
-  if (path.length === 0) return TOP_KEYS;
-  if (path[0] === 'timeline') return ['bucket'];
-  if (path[0] === 'actors' && path.length === 2) {
-    const kind = (valueAt(input, path) as { kind?: string } | undefined)?.kind;
-    return ACTOR_KEYS[kind ?? ''] ?? HTTP_KEYS;
-  }
-  if (path[0] === 'actors' && path[2] === 'extract') return ['from', 'regex', 'json', 'header'];
-  return [];
+  return allowedKeysAt(path, (p) => (valueAt(input, p) as { kind?: string } | undefined)?.kind);
 }
 
 /** Extract specs are checked apart from the schema, so a bad regex shows up with the other problems. */

@@ -61,9 +61,24 @@ const request = z
   })
   .describe('One or a few requests at a given time: the heavy request.');
 
-export const actorSchema = z.discriminatedUnion('kind', [probe, request], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'kind: expected one of "probe", "request"' : undefined),
-});
+/** Every actor kind's schema, by kind: add a kind here and the union, messages and JSON Schema follow. */
+export const ACTOR_SCHEMAS = { probe, request } as const;
+export const ACTOR_KINDS = Object.keys(ACTOR_SCHEMAS) as (keyof typeof ACTOR_SCHEMAS)[];
+
+export const actorSchema = z.discriminatedUnion('kind', [probe, request]);
+
+/** The fields a mapping may have at a path of the raw scenario (for "did you mean" hints). */
+export function allowedKeysAt(path: readonly (string | number)[], kindAt: (path: readonly (string | number)[]) => string | undefined): string[] {
+  if (path.length === 0) return Object.keys(scenarioSchema.shape);
+  if (path[0] === 'timeline') return ['bucket'];
+  if (path[0] === 'actors' && path.length === 2) {
+    const kind = kindAt(path) as keyof typeof ACTOR_SCHEMAS | undefined;
+    const schema = kind && ACTOR_SCHEMAS[kind];
+    return schema ? Object.keys(schema.shape) : [...new Set(ACTOR_KINDS.flatMap((k) => Object.keys(ACTOR_SCHEMAS[k].shape)))];
+  }
+  if (path[0] === 'actors' && path[2] === 'extract') return Object.keys(extract.shape);
+  return [];
+}
 
 export const scenarioSchema = z
   .strictObject({

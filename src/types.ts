@@ -31,6 +31,10 @@ export interface ProbeSpec extends HttpSpec {
   stopMs?: number;
   maxInFlight: number;
   stallThresholdMs?: number;
+  /** keep-alive (default): reuse connections; new: a new connection per request. */
+  connection?: 'keep-alive' | 'new';
+  /** keep-alive only: a fixed set of this many connections, used in turn (default: as many as needed). */
+  connections?: number;
 }
 
 export interface RequestSpec extends HttpSpec {
@@ -40,7 +44,24 @@ export interface RequestSpec extends HttpSpec {
   count: number;
 }
 
-export type ActorSpec = ProbeSpec | RequestSpec;
+/** K concurrent streamed responses (SSE, or plain chunked text read line by line). */
+export interface StreamSpec extends HttpSpec {
+  kind: 'stream';
+  name: string;
+  streams: number;
+  format: 'sse' | 'lines';
+  atMs: number;
+  /** Stream i is opened at atMs + i × rampUpMs / streams. */
+  rampUpMs: number;
+  /** Events each stream should deliver; one that ends with fewer ended early. */
+  events?: number;
+  /** A stream with no event for longer than this stalled (default max(1 s, 10 × the median gap)). */
+  stallGapMs?: number;
+  /** The extracted field that should stay the same within a stream (default: the first from: event field). */
+  identity?: string;
+}
+
+export type ActorSpec = ProbeSpec | RequestSpec | StreamSpec;
 
 export interface Scenario {
   name: string;
@@ -67,6 +88,8 @@ export interface Sample {
   error?: string;
   bytes: number;
   ids?: Record<string, string>;
+  /** Whether the request went out on a reused keep-alive connection (undefined: unknown). */
+  reused?: boolean;
 }
 
 export type VerdictId = 'event-loop-stall' | 'pool-starvation' | 'serialized' | 'thread-hopping' | 'head-of-line-blocking';

@@ -1,18 +1,18 @@
 // The probe: open model. Request i is due at start + i/rate whatever happened before; its latency
 // counts from that due time, so a server that stalls cannot hide it by slowing the sender
 // (no coordinated omission). In-flight probes are capped; a probe that cannot go out is missed.
-import { Pool } from 'undici';
 import type { ProbeSpec, Sample } from '../types.js';
 import { exchange } from '../engine/http.js';
+import { probeConnections, type ConnInfo } from '../engine/connections.js';
 import { compileExtractors } from '../protocols/extract.js';
 import type { ActorContext } from './context.js';
 
 export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void> {
-  const pool = new Pool(ctx.origin, { connections: spec.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
+  const connections = probeConnections(ctx.origin, spec);
   const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
   const interval = 1000 / spec.ratePerSec;
   const stopAt = Math.min(spec.stopMs ?? Infinity, ctx.durationMs);
-  const request = { path: ctx.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body };
+  const request = { path: ctx.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: connections.reset };
   const { clock } = ctx;
   let i = 0;
   let inFlight = 0;
@@ -30,18 +30,20 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
     missed.length = 0;
   };
 
-  const launch = (due: number) => {
+  const launch = (due: number, index: number) => {
     if (inFlight >= spec.maxInFlight) {
       missed.push(due);
       return;
     }
     inFlight++;
     const sentMs = clock.now();
-    const p = exchange(pool, ctx.origin, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop, extractor).then((out) => {
+    const conn: ConnInfo = {};
+    const p = exchange(connections.next(index), ctx.origin, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop, extractor, conn).then((out) => {
       inFlight--;
       const sample: Sample = { scheduledMs: due, sentMs, endMs: clock.now(), status: out.status, bytes: out.bytes };
       if (out.error) sample.error = out.error;
       if (out.ids) sample.ids = out.ids;
+      if (out.reused !== undefined) sample.reused = out.reused;
       record(sample);
       if (missed.length) flushMissed();
     });
@@ -63,7 +65,7 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
       for (;;) {
         const due = spec.startMs + i * interval;
         if (due >= stopAt || due > now) break;
-        launch(due);
+        launch(due, i);
         i++;
       }
       const next = spec.startMs + i * interval;
@@ -75,5 +77,5 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
   });
   await Promise.all(pending);
   flushMissed();
-  await pool.destroy().catch(() => undefined);
+  await connections.close();
 }

@@ -4,12 +4,14 @@ import type { ActorSpec } from '../types.js';
 import type { ActorContext } from './context.js';
 import { runProbe } from './probe.js';
 import { runRequest } from './request.js';
+import { runStream } from './stream.js';
 
 type Runners = { [K in ActorSpec['kind']]: (spec: Extract<ActorSpec, { kind: K }>, ctx: ActorContext) => Promise<void> };
 
 export const RUNNERS: Runners = {
   probe: runProbe,
   request: runRequest,
+  stream: runStream,
 };
 
 export function runActor(spec: ActorSpec, ctx: ActorContext): Promise<void> {

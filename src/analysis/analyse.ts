@@ -3,6 +3,8 @@
 import type { RunRecord } from '../engine/run.js';
 import type { ProbeSpec } from '../types.js';
 import { findStalls, stallThreshold, type InFlightWindow, type Stall } from './stalls.js';
+import { analyseHopping, type HoppingFacts } from './hopping.js';
+import { analyseHeadOfLine, type HeadOfLineFacts } from './head-of-line.js';
 
 export interface StallAnalysis {
   probe: string;
@@ -19,6 +21,10 @@ export interface StallAnalysis {
 export interface Analysis {
   windows: InFlightWindow[];
   stalls: StallAnalysis[];
+  /** Stream actors with an identity field. */
+  hopping?: HoppingFacts[];
+  /** Fast requests while a slow one ran (when a probe extracts an identity). */
+  headOfLine?: HeadOfLineFacts;
 }
 
 export function requestLabel(spec: { method: string; path: string }): string {
@@ -53,5 +59,5 @@ export function analyse(record: RunRecord): Analysis {
       stalls: found,
     });
   }
-  return { windows, stalls };
+  return { windows, stalls, hopping: analyseHopping(record, requestLabel), headOfLine: analyseHeadOfLine(record, requestLabel) };
 }

@@ -1,12 +1,15 @@
 // One HTTP exchange with undici: status, bytes, identities, and an error code users can read.
 import type { Dispatcher } from 'undici';
 import type { Extractor } from '../protocols/extract.js';
+import { CONN_INFO, type ConnInfo } from './connections.js';
 
 export interface HttpRequest {
   path: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Ask for the connection to be closed after the response (a new connection per request). */
+  reset?: boolean;
 }
 
 export interface HttpOutcome {
@@ -14,6 +17,8 @@ export interface HttpOutcome {
   bytes: number;
   error?: string;
   ids?: Record<string, string>;
+  /** Set when `conn` was given and the dispatcher tracks connections. */
+  reused?: boolean;
 }
 
 /** Bodies kept for extraction are cut here: identities live in the first bytes. */
@@ -30,6 +35,7 @@ export async function exchange(
   timeoutMs: number,
   stop: AbortSignal,
   extractor?: Extractor,
+  conn?: ConnInfo,
 ): Promise<HttpOutcome> {
   const controller = new AbortController();
   let reason: 'timeout' | 'unfinished' | undefined;
@@ -55,7 +61,10 @@ export async function exchange(
       signal: controller.signal,
       headersTimeout: 0,
       bodyTimeout: 0,
+      ...(req.reset ? { reset: true } : {}),
+      ...(conn ? { [CONN_INFO]: conn } : {}),
     });
+    conn?.client?.noteResponse(conn);
     status = res.statusCode;
     const keepBody = extractor?.hasBody ?? false;
     const chunks: Buffer[] = [];
@@ -65,6 +74,7 @@ export async function exchange(
       if (keepBody && bytes <= MAX_BODY_FOR_EXTRACT) chunks.push(buf);
     }
     const outcome: HttpOutcome = { status, bytes };
+    if (conn?.reused !== undefined) outcome.reused = conn.reused;
     if (extractor?.hasResponse) {
       const ids = extractor.fromResponse(res.headers, keepBody ? Buffer.concat(chunks).toString('utf8') : undefined);
       if (Object.keys(ids).length) outcome.ids = ids;

@@ -4,6 +4,7 @@ import type { Sample } from '../types.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { SampleLog } from './sample-log.js';
 import { Timeline } from './timeline.js';
+import type { StreamStats } from './stream-stats.js';
 
 /** Errors that carry a latency (a lower bound): the server did not answer in time. */
 export const LATE_ERRORS = new Set(['timeout', 'missed', 'unfinished']);
@@ -31,6 +32,8 @@ export class ActorRecorder {
   readonly timeline: Timeline;
   readonly identities = new Map<string, Map<string, number>>();
   readonly log: SampleLog | undefined;
+  /** Stream actors: per-stream facts (set by the stream runner). */
+  stream: StreamStats | undefined;
 
   constructor(
     readonly name: string,
@@ -59,12 +62,15 @@ export class ActorRecorder {
     const latency = latencyOf(s);
     if (latency !== undefined && ok) this.latency.record(latency);
     this.timeline.record(s.endMs, ok, ok ? latency : undefined);
-    if (s.ids) {
-      for (const [field, value] of Object.entries(s.ids)) {
-        let counts = this.identities.get(field);
-        if (!counts) this.identities.set(field, (counts = new Map()));
-        counts.set(value, (counts.get(value) ?? 0) + 1);
-      }
+    if (s.ids) this.countIds(s.ids);
+  }
+
+  /** Count identity values (per response, per event, or per stream for a stream's headers). */
+  countIds(ids: Record<string, string>): void {
+    for (const [field, value] of Object.entries(ids)) {
+      let counts = this.identities.get(field);
+      if (!counts) this.identities.set(field, (counts = new Map()));
+      counts.set(value, (counts.get(value) ?? 0) + 1);
     }
   }
 }

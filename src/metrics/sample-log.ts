@@ -9,6 +9,8 @@ export class SampleLog {
   private status = new Uint16Array(1024);
   private errorIndex = new Uint8Array(1024);
   private bytes = new Uint32Array(1024);
+  /** 0 unknown, 1 a new connection, 2 a reused one. */
+  private conn = new Uint8Array(1024);
   private readonly errors: string[] = [''];
   private readonly ids = new Map<number, Record<string, string>>();
   length = 0;
@@ -22,6 +24,7 @@ export class SampleLog {
     this.status[i] = s.status;
     this.bytes[i] = Math.min(s.bytes, 0xffffffff);
     this.errorIndex[i] = s.error ? this.intern(s.error) : 0;
+    this.conn[i] = s.reused === undefined ? 0 : s.reused ? 2 : 1;
     if (s.ids && Object.keys(s.ids).length) this.ids.set(i, s.ids);
   }
 
@@ -35,6 +38,7 @@ export class SampleLog {
       bytes: this.bytes[i]!,
     };
     if (e) s.error = this.errors[e];
+    if (this.conn[i]) s.reused = this.conn[i] === 2;
     const ids = this.ids.get(i);
     if (ids) s.ids = ids;
     return s;
@@ -71,5 +75,6 @@ export class SampleLog {
     this.status = grow(this.status, (k) => new Uint16Array(k));
     this.errorIndex = grow(this.errorIndex, (k) => new Uint8Array(k));
     this.bytes = grow(this.bytes, (k) => new Uint32Array(k));
+    this.conn = grow(this.conn, (k) => new Uint8Array(k));
   }
 }

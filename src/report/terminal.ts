@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../scenario/units.js';
+import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -49,6 +50,7 @@ function actorsTable(r: RunResult): string {
     if (f) out.push(`  ${name} failures: ${f}`);
     if (a.summary.unfinished) out.push(`  ${name}: ${a.summary.unfinished} still in flight when the run ended (not counted)`);
     if (a.probe?.missed) out.push(`  ${name}: ${a.probe.missed} probes missed (more than the in-flight cap were waiting)`);
+    out.push(...streamLines(name, a));
   }
   return out.join('\n');
 }
@@ -65,7 +67,7 @@ function timelineTable(r: RunResult): string {
   const events = Object.entries(r.actors).filter(([, a]) => a.kind === 'request');
   const buckets = Math.max(...series.map(([, a]) => a.timeline.length));
   const head = ['t'];
-  for (const [name, a] of series) head.push(`${name} ok/bucket`, '', 'p50 ms', 'max ms', ...(a.summary.failures ? ['failed'] : []));
+  for (const [name, a] of series) head.push(`${name} ${a.kind === 'stream' ? 'events' : 'ok'}/bucket`, '', 'p50 ms', 'max ms', ...(a.summary.failures ? ['failed'] : []));
   if (events.length) head.push('in flight');
   const maxCount = new Map(series.map(([name, a]) => [name, Math.max(0, ...a.timeline.map((b) => b.count))]));
   const rows: (string | number)[][] = [];
@@ -116,6 +118,8 @@ function evidenceText(v: Verdict): string[] {
     if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
     return lines;
   }
+  if (v.id === 'thread-hopping') return threadHoppingEvidence(e);
+  if (v.id === 'head-of-line-blocking') return headOfLineEvidence(e);
   return Object.entries(e)
     .filter(([, x]) => typeof x !== 'object')
     .map(([k, x]) => `${k}: ${String(x)}`);
@@ -152,6 +156,8 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));
   }
   parts.push('', bold('Summary'), actorsTable(r));
+  const ids = identityLines(r);
+  if (ids.length) parts.push('', bold('Identities (who answered: share of the responses; for streams, of the events, or of the streams for header fields)'), ...ids);
   const tl = timelineTable(r);
   if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
   if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));

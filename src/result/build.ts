@@ -8,6 +8,7 @@ import { requestLabel } from '../analysis/analyse.js';
 import type { Verdict } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
+import { streamSummary } from './stream-summary.js';
 
 function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
@@ -50,6 +51,7 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
         missed: rec.errors.get('missed') ?? 0,
       };
     }
+    if (spec.kind === 'stream' && rec.stream) result.stream = streamSummary(rec.stream, spec, record.durationMs);
     if (spec.kind === 'request' && rec.log) {
       result.requests = [...rec.log].map((s) => ({
         sentMs: round(s.sentMs, 1),

@@ -33,8 +33,38 @@ export interface ActorResult {
   identities: Record<string, Record<string, number>>;
   /** Probe actors: how stalls were judged. */
   probe?: { ratePerSec: number; unloadedP99Ms: number; stallThresholdMs: number; missed: number };
+  /** Stream actors: how the streams went (the summary above counts events; see StreamSummary). */
+  stream?: StreamSummary;
   /** Request actors: each request (there are few). */
   requests?: { sentMs: number; endMs: number; latencyMs: number; status: number; error?: string }[];
+}
+
+/** A stream actor's streams. In its `summary`, each event is a request whose latency is the gap since the previous one. */
+export interface StreamSummary {
+  format: 'sse' | 'lines';
+  /** Streams started, and those that got a 2xx response. */
+  streams: number;
+  responded: number;
+  /** How they ended: every expected event; early (fewer events, cut off, mid-event); no 2xx response; still open at the end. */
+  complete: number;
+  endedEarly: number;
+  failed: number;
+  open: number;
+  endedEarlyBy: Record<string, number>;
+  failedBy: Record<string, number>;
+  /** Streams that went longer than stallGapMs without an event (waiting for the first one included). */
+  stalled: number;
+  stallGapMs: number;
+  longestSilenceMs: number;
+  expectedEvents?: number;
+  events: number;
+  eventsPerSec: number;
+  eventsPerStream: { min: number; max: number };
+  maxOpen: number;
+  bytes: number;
+  /** From the request to a stream's first event, and between consecutive events. */
+  firstEventMs: { p50: number; p90: number; p99: number; max: number };
+  gapMs: { p50: number; p90: number; p99: number; max: number };
 }
 
 export interface ExpectationResult {

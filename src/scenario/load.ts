@@ -338,6 +338,7 @@ function toScenario(
       body: a.body,
       extract: a.extract ?? {},
     };
+    problems.push(...actorConsistency(a).map(([field, message]) => ({ file, line: lineOf(['actors', i, ...field]), path: formatPath(['actors', i, ...field]), message })));
     const within = (field: string, value: number) => {
       if (value >= durationMs) problems.push({ file, line: lineOf(['actors', i, field]), path: `actors[${i}].${field}`, message: `must be before the end of the run (duration ${raw.duration})` });
     };
@@ -356,6 +357,16 @@ function toScenario(
         stopMs: a.stop ? ms(a.stop) : undefined,
         maxInFlight: a.maxInFlight ?? Math.min(1000, Math.max(16, Math.ceil((ratePerSec * timeoutMs) / 1000))),
         stallThresholdMs: a.stallThreshold ? ms(a.stallThreshold) : undefined,
+        connection: a.connection,
+        connections: a.connections,
+      };
+    }
+    if (a.kind === 'stream') {
+      const atMs = a.at ? ms(a.at) : 0;
+      within('at', atMs);
+      return {
+        kind: 'stream', ...common, timeoutMs: a.timeout ? ms(a.timeout) : 60_000, atMs, streams: a.streams ?? 1, format: a.format ?? 'sse',
+        rampUpMs: a.rampUp ? ms(a.rampUp) : 0, events: a.events, stallGapMs: a.stallGap ? ms(a.stallGap) : undefined, identity: a.identity,
       };
     }
     const atMs = a.at ? ms(a.at) : 0;
@@ -374,4 +385,20 @@ function toScenario(
     expect: raw.expect ?? [],
     source: file,
   };
+}
+
+/** Rules across an actor's fields: extract sources that fit the kind, options that go together. */
+function actorConsistency(a: RawActor): [PathSegment[], string][] {
+  const out: [PathSegment[], string][] = [];
+  const extract = a.extract ?? {};
+  for (const [key, spec] of Object.entries(extract)) {
+    if (a.kind === 'stream' && spec.from === 'body') out.push([['extract', key, 'from'], 'a stream\'s body is its events: use from: event (or from: header)']);
+    if (a.kind !== 'stream' && spec.from === 'event') out.push([['extract', key, 'from'], `from: event is for stream actors; this is a ${a.kind} (use from: body or from: header)`]);
+  }
+  if (a.kind === 'stream' && a.identity !== undefined && extract[a.identity]?.from !== 'event') {
+    const names = Object.entries(extract).filter(([, e]) => e.from === 'event').map(([k]) => k);
+    out.push([['identity'], `expected the name of a from: event extract field${names.length ? ` (${names.join(', ')})` : ' (there is none)'}, got "${a.identity}"`]);
+  }
+  if (a.kind === 'probe' && a.connection === 'new' && a.connections !== undefined) out.push([['connections'], 'only with connection: keep-alive (connection: new opens one per request)']);
+  return out;
 }

@@ -49,6 +49,8 @@ const probe = z
     stop: duration.optional().describe('When the probe stops (default: the end of the run).'),
     maxInFlight: positiveInt('maxInFlight').optional().describe('Cap on probes in flight; beyond it a probe is counted as missed (default: rate × timeout, at most 1000).'),
     stallThreshold: duration.optional().describe('A probe slower than this is late; a run of late probes is a stall (default max(100ms, 10 × unloaded p99)).'),
+    connection: z.enum(['keep-alive', 'new']).optional().describe('keep-alive (default): reuse connections; new: open a new connection for every request.'),
+    connections: positiveInt('connections').optional().describe('With keep-alive: a fixed set of this many connections, used in turn (default: as many as needed).'),
   })
   .describe('Cheap requests at a fixed rate; their latency is counted from the scheduled time (no coordinated omission).');
 
@@ -61,11 +63,25 @@ const request = z
   })
   .describe('One or a few requests at a given time: the heavy request.');
 
+const stream = z
+  .strictObject({
+    kind: z.literal('stream'),
+    ...http,
+    streams: positiveInt('streams').optional().describe('How many streams to hold open at once (default 1).'),
+    format: z.enum(['sse', 'lines']).optional().describe('sse (default): Server-Sent Events; lines: plain chunked text, one event per line.'),
+    at: duration.optional().describe('When to open the streams, from the start of the run (default 0s).'),
+    rampUp: duration.optional().describe('Spread the openings evenly over this time (default 0s: all at once).'),
+    events: positiveInt('events').optional().describe('Events each stream should deliver; a stream that ends with fewer ended early.'),
+    stallGap: duration.optional().describe('A stream with no event for longer than this stalled (default max(1s, 10 × the median gap)).'),
+    identity: z.string().optional().describe('The extract field that should stay the same within a stream (default: the first from: event field).'),
+  })
+  .describe('K concurrent streamed responses (SSE or chunked text): per event arrival time, gap, time to first event; early ends, stalls, errors.');
+
 /** Every actor kind's schema, by kind: add a kind here and the union, messages and JSON Schema follow. */
-export const ACTOR_SCHEMAS = { probe, request } as const;
+export const ACTOR_SCHEMAS = { probe, request, stream } as const;
 export const ACTOR_KINDS = Object.keys(ACTOR_SCHEMAS) as (keyof typeof ACTOR_SCHEMAS)[];
 
-export const actorSchema = z.discriminatedUnion('kind', [probe, request]);
+export const actorSchema = z.discriminatedUnion('kind', [probe, request, stream]);
 
 /** The fields a mapping may have at a path of the raw scenario (for "did you mean" hints). */
 export function allowedKeysAt(path: readonly (string | number)[], kindAt: (path: readonly (string | number)[]) => string | undefined): string[] {

@@ -17,4 +17,16 @@ test('wobbly demo finds the demo target\'s 1.5 s event-loop stall and says so', 
   assert.equal(v.status, 'detected');
   const longest = (v.evidence as { longestStallMs: number }).longestStallMs;
   assert.ok(Math.abs(longest - 1500) <= 75, `longest stall ${longest}`);
+  // Streams and head-of-line blocking (issue 4): rotating threads hop, a stable stream does not;
+  // one worker delays every fast request; with two, only keep-alive ones pinned to the busy worker.
+  const verdict = (file: string, id: string) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as RunResult).verdicts.find((x) => x.id === id)!;
+  assert.equal(verdict('stream-thread-identity.json', 'thread-hopping').status, 'detected');
+  assert.equal(verdict('stream-thread-identity--stable-stream.json', 'thread-hopping').status, 'clear');
+  assert.equal(verdict('head-of-line.json', 'head-of-line-blocking').status, 'detected');
+  const two = verdict('head-of-line--2-workers.json', 'head-of-line-blocking');
+  const e = two.evidence as { byIdentity: Record<string, { delayed: number }>; byConnection: Record<string, { delayed: number }>; slow: { identity: string }[] };
+  const delayedIds = Object.entries(e.byIdentity).filter(([, g]) => g.delayed > 0).map(([id]) => id);
+  assert.ok(delayedIds.every((id) => id === e.slow[0]!.identity), `only the busy worker delays: ${JSON.stringify(e.byIdentity)}`);
+  assert.ok(e.byConnection.new!.delayed <= 2, `new connections go to the free worker: ${JSON.stringify(e.byConnection)}`);
+  assert.match(r.stdout, /== demo: head-of-line, 2 workers against/);
 });

@@ -8,8 +8,14 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runAndReport } from './run-command.js';
 
-/** The built-in scenarios the demo runs, in order, with the demo target's settings. */
-export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number }[] = [{ name: 'liveness-during-heavy' }];
+/** The built-in scenarios the demo runs, in order, with the demo target's settings (a `variant` names a second run of one scenario). */
+export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number; variant?: string }[] = [
+  { name: 'liveness-during-heavy' },
+  { name: 'stream-thread-identity' },
+  { name: 'stream-thread-identity', variant: 'stable stream', set: { streamPath: '/stream/stable?events=10&gapMs=100' } },
+  { name: 'head-of-line' },
+  { name: 'head-of-line', variant: '2 workers', workers: 2 },
+];
 
 export function demoTargetEntry(): string {
   return fileURLToPath(new URL('../demo/main.js', import.meta.url));
@@ -21,7 +27,7 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
   if (opts.only) {
     const unknown = opts.only.filter((n) => !DEMO_SCENARIOS.some((d) => d.name === n));
     if (unknown.length) {
-      io.err(`wobbly: --only: not a demo scenario: ${unknown.join(', ')}; the demo runs: ${DEMO_SCENARIOS.map((d) => d.name).join(', ')}\n`);
+      io.err(`wobbly: --only: not a demo scenario: ${unknown.join(', ')}; the demo runs: ${[...new Set(DEMO_SCENARIOS.map((d) => d.name))].join(', ')}\n`);
       return EXIT.badInput;
     }
   }
@@ -35,9 +41,10 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
       readyLine: /listening on (http:\/\/\S+)/,
     });
     try {
-      if (!opts.quiet) io.out(`\n== demo: ${d.name} against the built-in target at ${server.url} (pid ${server.pid}) ==\n\n`);
+      const title = d.variant ? `${d.name}, ${d.variant}` : d.name;
+      if (!opts.quiet) io.out(`\n== demo: ${title} against the built-in target at ${server.url} (pid ${server.pid}) ==\n\n`);
       const scenario = await loadScenario(d.name, { target: server.url, set: d.set });
-      const json = opts.jsonDir ? join(opts.jsonDir, `${d.name}.json`) : undefined;
+      const json = opts.jsonDir ? join(opts.jsonDir, `${d.variant ? `${d.name}--${d.variant.replace(/\W+/g, '-')}` : d.name}.json`) : undefined;
       const result = await runAndReport(scenario, { json, quiet: opts.quiet }, io);
       const c = exitCodeOf(result);
       if (c === EXIT.interrupted) return c;

@@ -1,0 +1,84 @@
+// End to end: head-of-line blocking against the built-in demo target with one worker, whose /1
+// blocks its event loop for ?ms= and whose /2 answers [pid, thread id] at once (seed 004).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
+import type { RunResult } from '../src/result/types.js';
+
+let server: TestServer;
+const dir = tempDir();
+
+before(async () => {
+  server = await startServer(join(ROOT, 'dist/src/demo/main.js'), ['--port', '0', '--workers', '1']);
+});
+after(async () => {
+  await server.stop();
+});
+
+interface Group {
+  requests: number;
+  delayed: number;
+  maxDelayMs: number;
+}
+interface Evidence {
+  delayedRequests: number;
+  maxDelayMs: number;
+  exposedRequests: number;
+  slowRemainingMs: number;
+  answeredAfterSlowEndMs: number;
+  byIdentity: Record<string, Group>;
+  byConnection: Record<'new' | 'reused' | 'unknown', Group>;
+  byProbe: Record<string, Group & { thresholdMs: number }>;
+  slow: { sentMs: number; endMs: number; identity?: string }[];
+  field: string;
+}
+
+async function runHeadOfLine(name: string, set: string[]): Promise<{ result: RunResult; stdout: string }> {
+  const json = join(dir, `${name}.json`);
+  const r = await runCli(['run', 'head-of-line', '--target', server.url, '--json', json, ...set.flatMap((s) => ['--set', s])]);
+  assert.equal(r.code, 0, r.stderr);
+  return { result: JSON.parse(readFileSync(json, 'utf8')) as RunResult, stdout: r.stdout };
+}
+
+test('one worker, a request that blocks it for 1 s: the fast requests wait about the slow request\'s remaining time', async () => {
+  const { result, stdout } = await runHeadOfLine('one-worker', ['slowPath=/1?ms=1000']);
+  const v = result.verdicts.find((x) => x.id === 'head-of-line-blocking')!;
+  assert.equal(v.status, 'detected', v.summary);
+  const e = v.evidence as unknown as Evidence;
+  const slow = e.slow[0]!;
+  const slowMs = slow.endMs - slow.sentMs;
+  assert.ok(Math.abs(slowMs - 1000) <= 60, `slow request took ${slowMs}`);
+  assert.ok(Math.abs(slow.sentMs - 1000) <= 60, `slow request sent at ${slow.sentMs}`);
+  // The longest wait is the slow request's remaining time when that request was due (about all of it).
+  assert.ok(Math.abs(e.maxDelayMs - e.slowRemainingMs) <= 50, `max delay ${e.maxDelayMs} vs remaining ${e.slowRemainingMs}`);
+  assert.ok(e.slowRemainingMs >= slowMs - 60, `remaining ${e.slowRemainingMs} of ${slowMs}`);
+  // Each delayed request was answered right after the slow one finished.
+  assert.ok(e.answeredAfterSlowEndMs >= 0 && e.answeredAfterSlowEndMs <= 60, `answered ${e.answeredAfterSlowEndMs} ms after`);
+  // 20/s per probe: those due more than the threshold before the slow request's end waited.
+  for (const [name, g] of Object.entries(e.byProbe)) {
+    const expected = Math.floor(((slowMs - g.thresholdMs) * 20) / 1000);
+    assert.ok(Math.abs(g.delayed - expected) <= 2, `${name}: ${g.delayed} delayed, expected about ${expected}`);
+  }
+  assert.equal(e.delayedRequests, Object.values(e.byProbe).reduce((s, g) => s + g.delayed, 0));
+  // One worker answered everything, the one that ran the slow request; new and reused connections alike.
+  assert.equal(e.field, 'pid');
+  assert.deepEqual(Object.keys(e.byIdentity), [slow.identity]);
+  assert.ok(e.byConnection.new.delayed >= 10 && e.byConnection.reused.delayed >= 10, JSON.stringify(e.byConnection));
+  assert.equal(e.byConnection.unknown.requests, 0);
+  assert.match(v.summary, new RegExp(`^${e.delayedRequests} of ${e.exposedRequests} requests to GET /2 that overlapped GET /1\\?ms=1000 \\(slow\\) waited for it`));
+  assert.match(v.summary, /One worker: while it runs the slow request, everything else waits\./);
+  assert.match(stdout, new RegExp(`fast-new\\s+pid ${slow.identity}: 100%`));
+  assert.match(stdout, /DETECTED\s+head-of-line-blocking/);
+});
+
+test('a slow request that awaits instead of blocking: head-of-line clear', async () => {
+  const { result } = await runHeadOfLine('awaits', ['slowPath=/async?ms=1000']);
+  const v = result.verdicts.find((x) => x.id === 'head-of-line-blocking')!;
+  assert.equal(v.status, 'clear', v.summary);
+  const e = v.evidence as unknown as Evidence;
+  assert.equal(e.delayedRequests, 0);
+  assert.ok(e.exposedRequests >= 36, `exposed ${e.exposedRequests}`);
+  assert.match(v.summary, /were answered within \d+ ms \(by pid \d+\): no head-of-line blocking/);
+});

@@ -1,0 +1,137 @@
+// End to end: the real CLI's stream actor against a real loopback server whose streams have known
+// contents: thread hopping counted per stream, SSE/chunked edge cases, early ends, stalls, errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
+import type { RunResult } from '../src/result/types.js';
+
+let server: TestServer;
+const dir = tempDir();
+
+before(async () => {
+  server = await startServer(join(ROOT, 'dist/test/servers/stream-server.js'));
+});
+after(async () => {
+  await server.stop();
+});
+
+async function run(name: string, yaml: string): Promise<{ result: RunResult; stdout: string }> {
+  const file = join(dir, `${name}.yaml`);
+  const json = join(dir, `${name}.json`);
+  writeFileSync(file, yaml);
+  const r = await runCli(['run', file, '--target', server.url, '--json', json]);
+  assert.equal(r.code, 0, r.stderr);
+  return { result: JSON.parse(readFileSync(json, 'utf8')) as RunResult, stdout: r.stdout };
+}
+
+const streamsScenario = (name: string, path: string, streams: number) => `
+name: ${name}
+duration: 2s
+actors:
+  - name: streams
+    kind: stream
+    path: ${path}
+    streams: ${streams}
+    events: 10
+    extract:
+      thread: { from: event, regex: 'thread: (\\d+)' }
+`;
+
+test('streams whose events rotate thread ids: thread-hopping detected, with the counts the server sent', async () => {
+  const { result, stdout } = await run('rotate', streamsScenario('rotate', '/rotate?events=10&gapMs=20', 8));
+  const truth = await getJson<{ distinct: number; switches: number }[]>(`${server.url}/truth`);
+  assert.equal(truth.length, 8);
+  const v = result.verdicts.find((x) => x.id === 'thread-hopping')!;
+  assert.equal(v.status, 'detected', v.summary);
+  const e = v.evidence as { streams: number; hoppingStreams: number; maxDistinctPerStream: number; switches: number; distinctPerStream: Record<string, number>; field: string };
+  const hopping = truth.filter((t) => t.distinct > 1).length;
+  const maxDistinct = Math.max(...truth.map((t) => t.distinct));
+  assert.equal(e.field, 'thread');
+  assert.equal(e.streams, 8);
+  assert.equal(e.hoppingStreams, hopping);
+  assert.equal(e.maxDistinctPerStream, maxDistinct);
+  assert.equal(e.switches, truth.reduce((s, t) => s + t.switches, 0));
+  const histogram: Record<string, number> = {};
+  for (const t of truth) histogram[t.distinct] = (histogram[t.distinct] ?? 0) + 1;
+  assert.deepEqual(e.distinctPerStream, histogram);
+  assert.equal(v.summary.startsWith(`${hopping} of 8 streams of GET /rotate?events=10&gapMs=20 were served by more than one thread (up to ${maxDistinct} threads per stream`), true, v.summary);
+  assert.match(v.summary, /a sync generator is iterated in the threadpool, one chunk per thread/);
+  assert.match(v.hint, /iterate_in_threadpool/);
+  // Every event was counted once, with its thread id.
+  const a = result.actors.streams!;
+  assert.equal(a.stream!.events, 80);
+  assert.equal(a.stream!.complete, 8);
+  assert.equal(a.summary.requests, 80);
+  assert.equal(Object.values(a.identities.thread!).reduce((s, n) => s + n, 0), 80);
+  // Events 20 ms apart: the gaps say so, and the first event comes ~20 ms after the request.
+  assert.ok(Math.abs(a.stream!.gapMs.p50 - 20) <= 10, `gap p50 ${a.stream!.gapMs.p50}`);
+  assert.ok(a.stream!.firstEventMs.p50 >= 15 && a.stream!.firstEventMs.p50 <= 120, `first event ${a.stream!.firstEventMs.p50}`);
+  assert.match(stdout, /DETECTED\s+thread-hopping/);
+  assert.match(stdout, /streams\s+thread 50\d: \d+%, thread 50\d: \d+%/);
+});
+
+test('streams served by one thread each: thread-hopping clear', async () => {
+  const { result } = await run('stable', streamsScenario('stable', '/stable?events=10&gapMs=20', 8));
+  const v = result.verdicts.find((x) => x.id === 'thread-hopping')!;
+  assert.equal(v.status, 'clear', v.summary);
+  const e = v.evidence as { streams: number; hoppingStreams: number; maxDistinctPerStream: number; switches: number };
+  assert.deepEqual([e.streams, e.hoppingStreams, e.maxDistinctPerStream, e.switches], [8, 0, 1, 0]);
+  assert.deepEqual(result.actors.streams!.identities.thread, { '777': 80 });
+});
+
+test('SSE and chunked-text edge cases, early ends, cut-off streams, stalls, error statuses, header timeouts', async () => {
+  const { result, stdout } = await run(
+    'edges',
+    `
+name: edges
+duration: 1500ms
+actors:
+  - { name: edge, kind: stream, path: /edge, streams: 2, extract: { thread: { from: event, regex: 'thread: (\\d+)' }, pid: { from: header, header: x-worker-pid } } }
+  - { name: lines, kind: stream, format: lines, path: /lines, streams: 2, extract: { thread: { from: event, regex: 'thread: (\\d+)' } } }
+  - { name: short, kind: stream, path: /short?events=2, streams: 2, events: 5 }
+  - { name: cut, kind: stream, path: /cut, streams: 1 }
+  - { name: pause, kind: stream, path: /pause?pauseMs=600, streams: 2, stallGap: 300ms }
+  - { name: open, kind: stream, path: /pause?pauseMs=5000, streams: 1 }
+  - { name: status, kind: stream, path: /status?code=503, streams: 1 }
+  - { name: mute, kind: stream, path: /mute, streams: 1, timeout: 300ms }
+`,
+  );
+  const s = (name: string) => result.actors[name]!.stream!;
+  // /edge: 4 events per stream (BOM, CRLF, CR, comments, a data-less block, a split line, "data" alone).
+  assert.equal(s('edge').events, 8);
+  assert.equal(s('edge').complete, 2);
+  assert.deepEqual(result.actors.edge!.identities.thread, { '7': 4, '8': 2 });
+  const pid = Object.keys(result.actors.edge!.identities.pid!);
+  assert.equal(pid.length, 1);
+  assert.equal(result.actors.edge!.identities.pid![pid[0]!], 2, 'header values count once per stream');
+  // Chunked text: 3 lines per stream (a blank line skipped, the unterminated last line kept).
+  assert.equal(s('lines').events, 6);
+  assert.deepEqual(result.actors.lines!.identities.thread, { '7': 4, '9': 2 });
+  // A clean end before the declared number of events.
+  assert.equal(s('short').endedEarly, 2);
+  assert.deepEqual(s('short').endedEarlyBy, { 'ended after 2 of 5 events': 2 });
+  // Cut off mid-event: ended early, its two whole events counted.
+  assert.equal(s('cut').endedEarly, 1);
+  assert.equal(s('cut').events, 2);
+  assert.deepEqual(Object.keys(s('cut').endedEarlyBy), ['connection closed']);
+  // A 600 ms silence with a 300 ms stall gap: both streams stalled.
+  assert.equal(s('pause').stalled, 2);
+  assert.ok(Math.abs(s('pause').longestSilenceMs - 600) <= 100, `longest silence ${s('pause').longestSilenceMs}`);
+  assert.equal(s('pause').complete, 2);
+  // Still open when the run ended: not a failure.
+  assert.equal(s('open').open, 1);
+  assert.equal(result.actors.open!.summary.unfinished, 1);
+  assert.equal(result.actors.open!.summary.failures, 0);
+  // No 2xx response: failed, with the reason.
+  assert.deepEqual(s('status').failedBy, { 'HTTP 503': 1 });
+  assert.deepEqual(s('mute').failedBy, { timeout: 1 });
+  assert.equal(result.actors.mute!.summary.failures, 1);
+  // The terminal report: the identity distribution and the stream lines.
+  assert.match(stdout, new RegExp(`edge\\s+pid ${pid[0]}: 100%`));
+  assert.match(stdout, /edge\s+thread 7: 67%, thread 8: 33%/);
+  assert.match(stdout, /short: 2 streams \(SSE, up to 2 open at once\): 0 complete, 2 ended early/);
+  assert.match(stdout, /pause: .*2 stalled \(no event for over 300 ms/);
+  assert.match(stdout, /status: failed: HTTP 503 ×1/);
+});

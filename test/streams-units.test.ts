@@ -67,13 +67,14 @@ test('per-stream identities: distinct values, switches, the streams that hop', (
 
 test('stalled streams: the longest silence of each against the declared or default gap', () => {
   const stats = new StreamStats(undefined, 3);
-  for (let i = 0; i < 300; i++) stats.finish(i, 'complete', undefined, 3, i === 7 ? 2500 : 100, undefined);
-  stats.finish(300, 'failed', 'ECONNREFUSED', 0, 0, undefined);
+  for (let i = 0; i < 300; i++) stats.finish(i, 'complete', undefined, { responded: true, events: 3, bytes: 10, longestSilenceMs: i === 7 ? 2500 : 100 }, undefined);
+  stats.finish(300, 'failed', 'ECONNREFUSED', { responded: false, events: 0, bytes: 0, longestSilenceMs: 0 }, undefined);
   for (let i = 0; i < 10; i++) stats.gaps.record(50);
   assert.equal(stats.stallGapMs(undefined), 1000, 'max(1 s, 10 × the 50 ms median gap)');
   assert.deepEqual(stats.stalled(1000), { streams: 1, longestMs: 2500 });
   assert.deepEqual(stats.stalled(50), { streams: 300, longestMs: 2500 });
   assert.deepEqual([...stats.failedBy], [['ECONNREFUSED', 1]]);
+  assert.equal(stats.bytes, 3000);
 });
 
 test('thread-hopping sentences: detected with the counts, clear with a word on concurrency', () => {

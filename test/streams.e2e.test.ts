@@ -72,6 +72,23 @@ test('streams whose events rotate thread ids: thread-hopping detected, with the 
   assert.match(stdout, /streams\s+thread 50\d: \d+%, thread 50\d: \d+%/);
 });
 
+test('240 streams run in a worker thread and report the same facts', async () => {
+  const before = (await getJson<unknown[]>(`${server.url}/truth`)).length;
+  const { result } = await run('rotate-many', streamsScenario('rotate-many', '/rotate?events=10&gapMs=20', 240).replace('streams: 240', 'streams: 240\n    rampUp: 200ms'));
+  const truth = (await getJson<{ distinct: number; switches: number }[]>(`${server.url}/truth`)).slice(before);
+  assert.equal(truth.length, 240);
+  const e = result.verdicts.find((x) => x.id === 'thread-hopping')!.evidence as { streams: number; hoppingStreams: number; switches: number; examples: { values: string[] }[] };
+  assert.equal(e.streams, 240);
+  assert.equal(e.hoppingStreams, truth.filter((t) => t.distinct > 1).length);
+  assert.equal(e.switches, truth.reduce((sum, t) => sum + t.switches, 0));
+  assert.equal(e.examples.length, 3);
+  const a = result.actors.streams!;
+  assert.deepEqual([a.stream!.events, a.stream!.complete, a.summary.requests], [2400, 240, 2400]);
+  assert.ok(a.stream!.maxOpen > 100, `open at once: ${a.stream!.maxOpen}`);
+  assert.equal(Object.values(a.identities.thread!).reduce((sum, n) => sum + n, 0), 2400);
+  assert.ok(a.stream!.bytes > 2400 * 20, `bytes ${a.stream!.bytes}`);
+});
+
 test('streams served by one thread each: thread-hopping clear', async () => {
   const { result } = await run('stable', streamsScenario('stable', '/stable?events=10&gapMs=20', 8));
   const v = result.verdicts.find((x) => x.id === 'thread-hopping')!;

@@ -4,33 +4,69 @@
 // the request was sent), so the timeline shows events per second and their gaps. Per stream only
 // a few numbers and the parser's state are kept, so thousands of streams stay cheap: undici's
 // dispatch() with a handler object (no Readable per response), one Client per stream.
+//
+// Many streams keep an event loop busy (sockets, parsing), which would delay the probes of the
+// same run and make wobbly's own lag look like the server's. So from OFF_THREAD_STREAMS streams on,
+// the streams run in a worker thread (./stream-worker.ts) that reports back in batches; the
+// recorder and the stream stats stay on the main thread either way.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { Client, type Dispatcher } from 'undici';
 import type { Sample, StreamSpec } from '../types.js';
+import type { Clock } from '../engine/clock.js';
 import { errorCode } from '../engine/http.js';
 import { compileExtractors, type Extractor } from '../protocols/extract.js';
 import { LineSplitter, SseParser, type SseEvent } from '../protocols/sse.js';
 import { StreamIdentity, StreamStats, type StreamEnd } from '../metrics/stream-stats.js';
 import type { ActorContext } from './context.js';
 
+/** From this many streams on, a stream actor runs in a worker thread. */
+export const OFF_THREAD_STREAMS = 200;
+
 /** The field whose values should stay the same within a stream: declared, or the first from: event one. */
 export function identityField(spec: Pick<StreamSpec, 'identity' | 'extract'>): string | undefined {
   return spec.identity ?? Object.entries(spec.extract).find(([, e]) => e.from === 'event')?.[0];
 }
 
+/** Where streams report: the actor's recorder and stream stats, in this thread or across one. */
+export interface StreamReport {
+  /** A sample: an event, or a stream's failure / early end / still-open end. */
+  record(sample: Sample): void;
+  /** Identity values counted once per stream (from: header). */
+  countIds(ids: Record<string, string>): void;
+  stats: Pick<StreamStats, 'onStart' | 'onResponse' | 'onEvent' | 'finish'>;
+}
+
+/** What the streams need from the run. */
+export interface StreamEnv {
+  clock: Clock;
+  origin: string;
+  basePath: string;
+  stop: AbortSignal;
+}
+
 /** What every stream of one actor shares. */
 interface StreamRun {
   spec: StreamSpec;
-  ctx: ActorContext;
-  stats: StreamStats;
+  clock: Clock;
+  report: StreamReport;
   extractor: Extractor | undefined;
   field: string | undefined;
+  origin: string;
   options: Dispatcher.DispatchOptions;
-  stopping: boolean;
   open: Set<OneStream>;
   onFinished(): void;
 }
 
 const STOPPED = 'stopped by wobbly';
+/** One error for every stream closed at the run's end (no stack trace per stream). */
+const STOPPED_ERROR = (() => {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const err = new Error(STOPPED);
+  Error.stackTraceLimit = limit;
+  return err;
+})();
 
 class OneStream implements Dispatcher.DispatchHandler {
   private readonly client: Client;
@@ -40,6 +76,7 @@ class OneStream implements Dispatcher.DispatchHandler {
   private longestSilenceMs = 0;
   private events = 0;
   private status = 0;
+  private bytes = 0;
   private pendingBytes = 0;
   private failure: string | undefined;
   private id: StreamIdentity | undefined;
@@ -49,19 +86,19 @@ class OneStream implements Dispatcher.DispatchHandler {
     private readonly index: number,
     private readonly run: StreamRun,
   ) {
-    this.client = new Client(run.ctx.origin, { pipelining: 1 });
+    this.client = new Client(run.origin, { pipelining: 1 });
   }
 
   start(): void {
     this.run.open.add(this);
-    this.run.stats.started++;
-    this.sentMs = this.lastMs = this.run.ctx.clock.now();
+    this.run.report.stats.onStart();
+    this.sentMs = this.lastMs = this.run.clock.now();
     this.client.dispatch(this.run.options, this);
   }
 
   /** Closes the stream (its handler then sees an error and finish() records it as still open). */
   abort(): void {
-    this.client.destroy(new Error(STOPPED)).catch(() => undefined);
+    this.client.destroy(STOPPED_ERROR).catch(() => undefined);
   }
 
   onRequestStart(): void {}
@@ -74,12 +111,11 @@ class OneStream implements Dispatcher.DispatchHandler {
       controller.abort(new Error(this.failure));
       return;
     }
-    const { stats, extractor, ctx } = this.run;
-    stats.responded++;
-    stats.maxOpen = Math.max(stats.maxOpen, ++stats.openNow);
+    const { report, extractor } = this.run;
+    report.stats.onResponse();
     if (extractor?.hasResponse) {
       const ids = extractor.fromResponse(headers, undefined);
-      if (Object.keys(ids).length) ctx.recorder.countIds(ids);
+      if (Object.keys(ids).length) report.countIds(ids);
     }
     const onEvent = (e: SseEvent) => this.onEvent(e);
     this.parser = this.run.spec.format === 'lines' ? new LineSplitter(onEvent) : new SseParser(onEvent);
@@ -87,7 +123,7 @@ class OneStream implements Dispatcher.DispatchHandler {
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.pendingBytes += chunk.length;
-    this.run.stats.bytes += chunk.length;
+    this.bytes += chunk.length;
     this.parser?.push(chunk);
   }
 
@@ -102,17 +138,15 @@ class OneStream implements Dispatcher.DispatchHandler {
   }
 
   private onEvent(e: SseEvent): void {
-    const { ctx, stats, extractor, field } = this.run;
-    const now = ctx.clock.now();
+    const { clock, report, extractor, field } = this.run;
+    const now = clock.now();
     const gap = now - this.lastMs;
-    if (this.events === 0) stats.firstEvent.record(gap);
-    else stats.gaps.record(gap);
+    report.stats.onEvent(gap, this.events === 0);
     if (gap > this.longestSilenceMs) this.longestSilenceMs = gap;
     const sample: Sample = { scheduledMs: this.lastMs, sentMs: this.lastMs, endMs: now, status: this.status, bytes: this.pendingBytes };
     this.pendingBytes = 0;
     this.lastMs = now;
     this.events++;
-    stats.events++;
     if (extractor?.hasEvent) {
       const ids = extractor.fromEvent(e.data);
       if (Object.keys(ids).length) {
@@ -121,18 +155,15 @@ class OneStream implements Dispatcher.DispatchHandler {
         if (value !== undefined) (this.id ??= new StreamIdentity()).add(value);
       }
     }
-    ctx.recorder.record(sample);
-    ctx.onSample(sample);
+    report.record(sample);
   }
 
   private finish(error: string | undefined): void {
     if (this.done) return;
     this.done = true;
     const run = this.run;
-    const { ctx, stats, spec } = run;
-    const now = ctx.clock.now();
+    const now = run.clock.now();
     const responded = this.parser !== undefined;
-    if (responded) stats.openNow--;
     let end: StreamEnd;
     let reason = error;
     if (error === STOPPED) end = 'open';
@@ -140,80 +171,139 @@ class OneStream implements Dispatcher.DispatchHandler {
       end = 'failed';
       reason = error ?? 'no response';
     } else if (error !== undefined) end = 'ended-early';
-    else if (spec.events !== undefined && this.events < spec.events) {
+    else if (run.spec.events !== undefined && this.events < run.spec.events) {
       end = 'ended-early';
-      reason = `ended after ${this.events} of ${spec.events} events`;
+      reason = `ended after ${this.events} of ${run.spec.events} events`;
     } else end = 'complete';
     this.longestSilenceMs = Math.max(this.longestSilenceMs, now - this.lastMs);
     if (end !== 'complete') {
       // The stream's own sample: a failure (or, still open at the end, unfinished: not counted).
-      const sample: Sample = { scheduledMs: this.sentMs, sentMs: this.sentMs, endMs: now, status: this.status, bytes: this.pendingBytes, error: end === 'open' ? 'unfinished' : reason! };
-      ctx.recorder.record(sample);
-      ctx.onSample(sample);
-    } else ctx.recorder.bytes += this.pendingBytes;
-    stats.finish(this.index, end, reason, this.events, this.longestSilenceMs, this.id);
+      run.report.record({ scheduledMs: this.sentMs, sentMs: this.sentMs, endMs: now, status: this.status, bytes: this.pendingBytes, error: end === 'open' ? 'unfinished' : reason! });
+    }
+    run.report.stats.finish(this.index, end, reason, { responded, events: this.events, bytes: this.bytes, longestSilenceMs: this.longestSilenceMs }, this.id);
     run.open.delete(this);
     this.client.destroy().catch(() => undefined);
     run.onFinished();
   }
 }
 
-export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<void> {
-  const field = identityField(spec);
-  const stats = new StreamStats(field, spec.events);
-  ctx.recorder.stream = stats;
-  const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
-  const { clock } = ctx;
-
-  await new Promise<void>((resolve) => {
+/** Open the streams (stream i at at + i × rampUp / streams) and resolve when all are over. */
+export function runStreams(spec: StreamSpec, env: StreamEnv, report: StreamReport): Promise<void> {
+  const { clock, stop } = env;
+  return new Promise<void>((resolve) => {
     let opened = 0;
     let finished = 0;
+    let stopping = false;
     let timer: NodeJS.Timeout | undefined;
     const run: StreamRun = {
       spec,
-      ctx,
-      stats,
-      extractor,
-      field,
+      clock,
+      report,
+      extractor: Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined,
+      field: identityField(spec),
+      origin: env.origin,
       options: {
-        origin: ctx.origin,
-        path: ctx.basePath + spec.path,
+        origin: env.origin,
+        path: env.basePath + spec.path,
         method: spec.method as Dispatcher.HttpMethod,
         headers: { accept: spec.format === 'sse' ? 'text/event-stream' : '*/*', ...spec.headers },
         body: spec.body,
         headersTimeout: spec.timeoutMs,
         bodyTimeout: 0,
       },
-      stopping: false,
       open: new Set(),
       onFinished: () => {
         finished++;
         maybeDone();
       },
     };
-    const rampOver = () => opened === spec.streams || run.stopping;
     const maybeDone = () => {
-      if (rampOver() && finished === opened) {
-        ctx.stop.removeEventListener('abort', onStop);
+      if ((opened === spec.streams || stopping) && finished === opened) {
+        stop.removeEventListener('abort', onStop);
         resolve();
       }
     };
     const onStop = () => {
-      run.stopping = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
       for (const s of [...run.open]) s.abort();
       maybeDone();
     };
-    // Stream i is due at at + i × rampUp / streams.
+    const dueMs = (i: number) => spec.atMs + (i * spec.rampUpMs) / spec.streams;
     const tick = () => {
       timer = undefined;
       const now = clock.now();
-      while (opened < spec.streams && spec.atMs + (opened * spec.rampUpMs) / spec.streams <= now) new OneStream(opened++, run).start();
-      if (opened < spec.streams) timer = setTimeout(tick, Math.max(0, spec.atMs + (opened * spec.rampUpMs) / spec.streams - clock.now()));
+      while (opened < spec.streams && dueMs(opened) <= now) new OneStream(opened++, run).start();
+      if (opened < spec.streams) timer = setTimeout(tick, Math.max(0, dueMs(opened) - clock.now()));
       else maybeDone();
     };
-    if (ctx.stop.aborted) return onStop();
-    ctx.stop.addEventListener('abort', onStop, { once: true });
+    if (stop.aborted) return onStop();
+    stop.addEventListener('abort', onStop, { once: true });
     timer = setTimeout(tick, Math.max(0, spec.atMs - clock.now()));
   });
+}
+
+/** A report message from the worker thread: a batch of operations, in order. */
+export type StreamOp =
+  | ['record', Sample]
+  | ['ids', Record<string, string>]
+  | ['start']
+  | ['response']
+  | ['event', number, boolean]
+  | ['finish', ...Parameters<StreamStats['finish']>];
+
+/** Replays the worker's operations on this thread's recorder and stats. */
+export function applyStreamOps(ops: StreamOp[], report: StreamReport): void {
+  for (const op of ops) {
+    switch (op[0]) {
+      case 'record':
+        report.record(op[1]);
+        break;
+      case 'ids':
+        report.countIds(op[1]);
+        break;
+      case 'start':
+        report.stats.onStart();
+        break;
+      case 'response':
+        report.stats.onResponse();
+        break;
+      case 'event':
+        report.stats.onEvent(op[1], op[2]);
+        break;
+      case 'finish':
+        report.stats.finish(op[1], op[2], op[3], op[4], op[5]);
+        break;
+    }
+  }
+}
+
+export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<void> {
+  const stats = new StreamStats(identityField(spec), spec.events);
+  ctx.recorder.stream = stats;
+  const report: StreamReport = {
+    record: (s) => {
+      ctx.recorder.record(s);
+      ctx.onSample(s);
+    },
+    countIds: (ids) => ctx.recorder.countIds(ids),
+    stats,
+  };
+  if (spec.streams < OFF_THREAD_STREAMS) return runStreams(spec, ctx, report);
+
+  const worker = new Worker(new URL('./stream-worker.js', import.meta.url), {
+    workerData: { spec, origin: ctx.origin, basePath: ctx.basePath, clockOrigin: ctx.clock.absoluteOrigin },
+  });
+  const onStop = () => worker.postMessage('stop');
+  if (ctx.stop.aborted) onStop();
+  else ctx.stop.addEventListener('abort', onStop, { once: true });
+  let failed: unknown;
+  worker.on('message', (m: StreamOp[] | 'done') => {
+    if (m === 'done') void worker.terminate();
+    else applyStreamOps(m, report);
+  });
+  worker.on('error', (err) => (failed = err));
+  await once(worker, 'exit');
+  ctx.stop.removeEventListener('abort', onStop);
+  if (failed) throw failed;
 }

@@ -15,8 +15,16 @@ export type StreamEnd =
   /** Still open when the run ended. */
   | 'open';
 
+/** What one stream's identity values came to (a StreamIdentity, or its copy from a worker thread). */
+export interface StreamIdentityFacts {
+  readonly distinct: readonly string[];
+  readonly first: readonly string[];
+  readonly count: number;
+  readonly switches: number;
+}
+
 /** The identity values one stream saw (kept small: distinct values capped, first values for examples). */
-export class StreamIdentity {
+export class StreamIdentity implements StreamIdentityFacts {
   readonly distinct: string[] = [];
   /** The first values, in order (for examples). */
   readonly first: string[] = [];
@@ -54,7 +62,7 @@ export class IdentityTally {
 
   constructor(readonly field: string) {}
 
-  add(stream: number, id: StreamIdentity | undefined): void {
+  add(stream: number, id: StreamIdentityFacts | undefined): void {
     if (!id || id.count < 2) {
       this.tooShort++;
       return;
@@ -67,7 +75,7 @@ export class IdentityTally {
     this.distinctHistogram.set(d, (this.distinctHistogram.get(d) ?? 0) + 1);
     if (d > 1) {
       this.hopping++;
-      if (this.examples.length < MAX_EXAMPLES) this.examples.push({ stream, values: id.first });
+      if (this.examples.length < MAX_EXAMPLES) this.examples.push({ stream, values: [...id.first] });
     }
   }
 }
@@ -107,20 +115,37 @@ export class StreamStats {
     this.identity = identityField ? new IdentityTally(identityField) : undefined;
   }
 
-  /** A stream is over: how it ended, its event count, its longest silence and its identity values. */
-  finish(stream: number, end: StreamEnd, reason: string | undefined, events: number, longestSilenceMs: number, id: StreamIdentity | undefined): void {
+  onStart(): void {
+    this.started++;
+  }
+
+  onResponse(): void {
+    this.responded++;
+    this.maxOpen = Math.max(this.maxOpen, ++this.openNow);
+  }
+
+  /** An event arrived gapMs after the stream's previous one (or, for the first, after the request). */
+  onEvent(gapMs: number, first: boolean): void {
+    this.events++;
+    (first ? this.firstEvent : this.gaps).record(gapMs);
+  }
+
+  /** A stream is over: how it ended, its events and bytes, its longest silence and its identity values. */
+  finish(stream: number, end: StreamEnd, reason: string | undefined, facts: { responded: boolean; events: number; bytes: number; longestSilenceMs: number }, id: StreamIdentityFacts | undefined): void {
     this.ends[end]++;
+    this.bytes += facts.bytes;
+    if (facts.responded) this.openNow--;
     if (end === 'ended-early') bump(this.endedEarlyBy, reason ?? 'ended');
     if (end === 'failed') bump(this.failedBy, reason ?? 'error');
-    if (end === 'failed') return;
-    this.minEventsPerStream = Math.min(this.minEventsPerStream, events);
-    this.maxEventsPerStream = Math.max(this.maxEventsPerStream, events);
+    if (!facts.responded) return;
+    this.minEventsPerStream = Math.min(this.minEventsPerStream, facts.events);
+    this.maxEventsPerStream = Math.max(this.maxEventsPerStream, facts.events);
     if (this.recorded === this.silences.length) {
       const grown = new Float32Array(this.silences.length * 2);
       grown.set(this.silences);
       this.silences = grown;
     }
-    this.silences[this.recorded++] = longestSilenceMs;
+    this.silences[this.recorded++] = facts.longestSilenceMs;
     this.identity?.add(stream, id);
   }
 

@@ -1,0 +1,39 @@
+// The stream actor's worker thread (see ./stream.ts): runs the streams on the run's clock and
+// sends what they report to the main thread in batches, every FLUSH_MS and at the end.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Clock } from '../engine/clock.js';
+import type { StreamSpec } from '../types.js';
+import { runStreams, type StreamOp, type StreamReport } from './stream.js';
+
+const FLUSH_MS = 50;
+
+const data = workerData as { spec: StreamSpec; origin: string; basePath: string; clockOrigin: number };
+const port = parentPort!;
+const stop = new AbortController();
+port.on('message', (m) => {
+  if (m === 'stop') stop.abort();
+});
+
+let ops: StreamOp[] = [];
+const flush = () => {
+  if (!ops.length) return;
+  port.postMessage(ops);
+  ops = [];
+};
+const report: StreamReport = {
+  record: (s) => void ops.push(['record', s]),
+  countIds: (ids) => void ops.push(['ids', ids]),
+  stats: {
+    onStart: () => void ops.push(['start']),
+    onResponse: () => void ops.push(['response']),
+    onEvent: (gapMs, first) => void ops.push(['event', gapMs, first]),
+    finish: (...args) => void ops.push(['finish', ...args]),
+  },
+};
+
+const timer = setInterval(flush, FLUSH_MS);
+await runStreams(data.spec, { clock: Clock.fromAbsolute(data.clockOrigin), origin: data.origin, basePath: data.basePath, stop: stop.signal }, report);
+clearInterval(timer);
+flush();
+port.postMessage('done');
+port.close();

@@ -5,8 +5,9 @@
 //
 // --probe N adds a probe at N/s to /live during the run, to see whether the streams distort it.
 // Memory is measured in this process (wobbly's side only; the target runs in its own process):
-// the growth of RSS and of V8 heap + external memory from just before the run to the moment
-// every stream is open, after a full GC (run node with --expose-gc; the npm script does).
+// the growth of RSS (the figure that counts: it includes the streams' worker thread) and of the
+// main thread's V8 heap + external memory, from just before the run to the moment every stream
+// is open, after a full GC (run node with --expose-gc; the npm script does).
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runScenario } from '../src/engine/run.js';
@@ -15,6 +16,7 @@ import { analyse } from '../src/analysis/analyse.js';
 import { judge } from '../src/verdicts/judge.js';
 import { buildResult } from '../src/result/build.js';
 import { parseDurationMs } from '../src/scenario/units.js';
+import { OFF_THREAD_STREAMS } from '../src/actors/stream.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
     } else {
       const rss = atFull.rss - before.rss;
       const heap = atFull.heap - before.heap;
-      console.log(`memory with ${streams} streams open: rss +${mb(rss)} MB (${kb(rss / streams)} KB per stream), V8 heap + external +${mb(heap)} MB (${kb(heap / streams)} KB per stream)`);
+      console.log(`memory with ${streams} streams open: rss +${mb(rss)} MB (${kb(rss / streams)} KB per stream), V8 heap + external +${mb(heap)} MB (${kb(heap / streams)} KB per stream${streams >= OFF_THREAD_STREAMS ? '; main thread only, the streams run in a worker thread' : ''})`);
       console.log(`goal ≤ 32 KB per open stream (rss): ${rss / streams <= 32 * 1024 ? 'met' : 'NOT met'}`);
     }
     if (atFull && endWindow && endWindow.tMs > atFull.tMs) {

@@ -157,7 +157,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   }
   parts.push('', bold('Summary'), actorsTable(r));
   const ids = identityLines(r);
-  if (ids.length) parts.push('', bold('Identities (who answered: share of the responses; for streams, of the events, or of the streams for header fields)'), ...ids);
+  if (ids.length) parts.push('', bold('Identities (who answered: share of the responses, or of a stream actor\'s events)'), ...ids);
   const tl = timelineTable(r);
   if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
   if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));

@@ -118,3 +118,20 @@ export function judgeHeadOfLineFacts(f: HeadOfLineFacts): Verdict {
 export function judgeHeadOfLine(analysis: Analysis): Verdict | undefined {
   return analysis.headOfLine ? judgeHeadOfLineFacts(analysis.headOfLine) : undefined;
 }
+
+/**
+ * With several workers, a detected event-loop stall was one worker's: say which one stopped and
+ * which kept answering (the stall verdict alone reads as if the whole server had).
+ */
+export function noteOtherWorkers(stall: Verdict, facts: HeadOfLineFacts | undefined): Verdict {
+  if (stall.status !== 'detected' || !facts?.field || !facts.delayed) return stall;
+  const ids = Object.entries(facts.byIdentity).filter(([id]) => id !== '(no answer)');
+  const busy = ids.filter(([, g]) => g.delayed > 0).map(([id]) => id);
+  const free = ids.filter(([, g]) => g.delayed === 0).map(([id]) => id);
+  if (!free.length || !busy.length) return stall;
+  const f = facts.field;
+  return {
+    ...stall,
+    summary: `${stall.summary} Only ${f} ${busy.join(', ')} stopped; ${f} ${free.join(', ')} kept answering (see head-of-line-blocking).`,
+  };
+}

@@ -28,7 +28,7 @@ async function run(name: string, yaml: string): Promise<{ result: RunResult; std
 
 const streamsScenario = (name: string, path: string, streams: number) => `
 name: ${name}
-duration: 2s
+duration: 10s
 actors:
   - name: streams
     kind: stream

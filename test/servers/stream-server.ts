@@ -6,7 +6,7 @@
 //   /edge                         SSE edge cases (BOM, CRLF, CR, comments, multi-line data, event/id
 //                                 fields, a block without data, lines split across writes): 4 events
 //   /lines                        plain chunked text: 3 lines (CRLF, a split line, no final newline)
-//   /short?events=2               a clean end after `events` events
+//   /short?events=2               the same as /stable: a clean end after `events` events
 //   /cut                          2 events, then half an event, then the socket is destroyed
 //   /pause?pauseMs=600            an event, a silence of pauseMs, another event
 //   /status?code=503              an error status
@@ -59,6 +59,7 @@ const server = createServer((req, res) => {
       return;
     }
     case '/stable':
+    case '/short':
       sseHead(res);
       writeSlowly(res, Array.from({ length: events }, (_, i) => `data: thread: 777 num: ${i}\n\n`), gapMs);
       return;
@@ -82,10 +83,6 @@ const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.flushHeaders();
       writeSlowly(res, ['thread: 7 num: 0\r\n', 'thread: 7 ', 'num: 1\n\n', 'thread: 9 num: 2'], gapMs);
-      return;
-    case '/short':
-      sseHead(res);
-      writeSlowly(res, Array.from({ length: events }, (_, i) => `data: thread: 7 num: ${i}\n\n`), gapMs);
       return;
     case '/cut':
       sseHead(res);

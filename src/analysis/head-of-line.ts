@@ -98,7 +98,9 @@ export function analyseHeadOfLine(record: RunRecord, label: (spec: { method: str
   const afterEnd: number[] = [];
   for (const probe of probes) {
     const calibration = record.calibration.get(probe.name);
-    const thresholdMs = stallThreshold(calibration?.p99Ms ?? 0, probe.stallThresholdMs);
+    // Like the stall threshold, but from the unloaded median: one slow calibration request (a new
+    // connection on a busy machine) must not hide delays of a few hundred ms.
+    const thresholdMs = stallThreshold(calibration?.p50Ms ?? 0, probe.stallThresholdMs);
     const baseMs = calibration?.p50Ms ?? 0;
     const byProbe = (facts.byProbe[probe.name] = { ...group(), thresholdMs });
     for (const s of record.actors.get(probe.name)!.log!) {

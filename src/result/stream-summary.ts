@@ -5,12 +5,11 @@ import { round } from '../metrics/timeline.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
 
-const quantiles = (h: LatencyHistogram) => ({
-  p50: round(h.percentile(50), 2),
-  p90: round(h.percentile(90), 2),
-  p99: round(h.percentile(99), 2),
-  max: round(h.maxMs, 2),
-});
+/** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
+const quantiles = (h: LatencyHistogram) => {
+  const at = (p: number) => round(Math.min(h.percentile(p), h.maxMs), 2);
+  return { p50: at(50), p90: at(90), p99: at(99), max: round(h.maxMs, 2) };
+};
 
 export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: number): StreamSummary {
   const stallGapMs = stats.stallGapMs(spec.stallGapMs);

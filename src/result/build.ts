@@ -9,7 +9,7 @@ import type { Verdict } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 
-function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
+export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
   return {
     requests: rec.requests,

@@ -2,6 +2,7 @@
 // of the reporters (so `wobbly report result.json` re-renders any saved run).
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { Verdict } from '../types.js';
+import type { BaselineComparison } from '../baseline/compare.js';
 
 export interface LatencySummary {
   p50: number;
@@ -58,5 +59,7 @@ export interface RunResult {
   actors: Record<string, ActorResult>;
   verdicts: Verdict[];
   expectations: ExpectationResult[];
+  /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
+  baseline?: BaselineComparison;
   pass: boolean;
 }

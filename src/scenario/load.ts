@@ -10,6 +10,7 @@ import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from '
 import { parseDurationMs, parseRatePerSec } from './units.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
+import { expectationProblems } from '../expect/check.js';
 import type { ActorSpec, ExtractSpec, ParamValue, Scenario } from '../types.js';
 
 export interface LoadOptions {
@@ -17,6 +18,8 @@ export interface LoadOptions {
   set?: Record<string, string>;
   /** --target URL */
   target?: string;
+  /** --expect EXPR, checked with the file's own expect: and added after them. */
+  expect?: string[];
 }
 
 /** Directory of the built-in scenarios (works from src/ via tsx and from dist/src/). */
@@ -106,6 +109,8 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
 
   const scenario = toScenario(parsed.data, params, file, options, problems, lineOf);
+  problems.push(...expectationProblems(scenario, options.expect ?? [], file, lineOf));
+  scenario.expect.push(...(options.expect ?? []));
   if (problems.length) throw new ScenarioError(sortProblems(problems));
   return scenario;
 }

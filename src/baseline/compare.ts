@@ -52,7 +52,8 @@ function fullBuckets(actor: ActorResult, bucketMs: number, durationMs: number) {
 }
 
 /** Per-bucket values standing for a metric, and what they are. */
-export function bucketSeries(actor: ActorResult, metric: Metric, bucketMs: number, durationMs: number): { values: number[]; samples: string } {
+export function bucketSeries(actor: ActorResult, metric: Metric, bucketMs: number, durationMs: number): { values: number[]; samples: string } | undefined {
+  if (metric.dimension === 'count') return undefined;
   const buckets = fullBuckets(actor, bucketMs, durationMs);
   const answered = buckets.filter((b) => b.count > 0);
   const last = metric.path[metric.path.length - 1];
@@ -70,7 +71,7 @@ function shift(values: number[], m: Metric, tolerance: number): number[] {
   return values.map((v) => (m.worse === 'lower' ? v * (1 - tolerance) : v * (1 + tolerance)));
 }
 
-function change(m: Metric, base: number, cur: number): number {
+export function relativeChange(m: Metric, base: number, cur: number): number {
   if (m.dimension === 'ratio') return cur - base;
   return base === 0 ? (cur === 0 ? 0 : Infinity) : (cur - base) / base;
 }
@@ -102,7 +103,7 @@ export function compareToBaseline(baseline: RunResult, current: RunResult, toler
         notes.push(`${name}.${metric}: not compared (${'missing' in a ? `baseline: ${a.missing}` : `this run: ${(b as { missing: string }).missing}`})`);
         continue;
       }
-      const delta = change(m, a.value, b.value);
+      const delta = relativeChange(m, a.value, b.value);
       const worse = m.worse === 'lower' ? -delta : delta;
       const c: MetricComparison = {
         actor: name,
@@ -116,8 +117,8 @@ export function compareToBaseline(baseline: RunResult, current: RunResult, toler
         regression: false,
       };
       comparisons.push(c);
-      const base = bucketSeries(before, m, baseline.bucketMs, baseline.durationMs);
-      const cur = bucketSeries(actor, m, current.bucketMs, current.durationMs);
+      const base = bucketSeries(before, m, baseline.bucketMs, baseline.durationMs) ?? { values: [], samples: '' };
+      const cur = bucketSeries(actor, m, current.bucketMs, current.durationMs) ?? { values: [], samples: '' };
       if (baseline.bucketMs !== current.bucketMs) c.note = 'bucket sizes differ: no noise test';
       else if (base.values.length < MIN_BUCKETS || cur.values.length < MIN_BUCKETS) {
         c.note = `too few buckets with answers for a noise test (${base.values.length} and ${cur.values.length}; at least ${MIN_BUCKETS} each)`;

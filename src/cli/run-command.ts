@@ -8,32 +8,37 @@ import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
+import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
 
-export interface RunFlags {
+export interface RunFlags extends CiFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
   quiet?: boolean;
+  expect?: string[];
 }
 
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
-  const load: LoadOptions = { set: flags.set, target: flags.target };
+  const load: LoadOptions = { set: flags.set, target: flags.target, expect: flags.expect };
   const scenario = await loadScenario(ref, load);
-  const result = await runAndReport(scenario, flags, io);
+  const gate = await baselineGate(scenario, flags); // before any request: a bad baseline is exit 2
+  const result = await runAndReport(scenario, flags, io, gate);
   return exitCodeOf(result);
 }
 
-export async function runAndReport(scenario: Scenario, flags: Pick<RunFlags, 'json' | 'quiet'>, io: Io): Promise<RunResult> {
-  const progress = io.isTTY && !flags.quiet ? progressLine(io, scenario) : undefined;
+export async function runAndReport(scenario: Scenario, flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags, io: Io, finish?: (r: RunResult) => RunResult): Promise<RunResult> {
+  const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let result: RunResult;
   try {
     result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update });
   } finally {
     progress?.clear();
   }
+  if (finish) result = finish(result);
   if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
   if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
   if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+  await writeCiReports(result, flags, io);
   return result;
 }
 

@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../scenario/units.js';
+import { baselineBlock } from './baseline-text.js';
+import { outcomeLine } from './outcome.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -12,11 +14,11 @@ export interface TerminalOptions {
 
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
 
-function paint(on: boolean, code: number, text: string): string {
+export function paint(on: boolean, code: number, text: string): string {
   return on ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
+export function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
   const t = new Table({
     head,
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
@@ -159,5 +161,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     parts.push('', bold('Expectations'));
     for (const e of r.expectations) parts.push(`  ${paint(opts.color, e.pass ? 32 : 31, e.pass ? 'pass' : 'FAIL')}  ${e.expr}  (actual ${e.actual})`);
   }
+  if (r.baseline) parts.push('', bold('Baseline'), baselineBlock(r.baseline, opts.color));
+  if (r.expectations.length || r.baseline) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }

@@ -169,5 +169,5 @@ export function formatChange(c: Pick<MetricComparison, 'change' | 'dimension'>):
 }
 
 export function formatP(p: number): string {
-  return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
+  return p >= 0.001 ? String(Number(p.toPrecision(3))) : p.toExponential(1);
 }

@@ -69,7 +69,7 @@ export function renderDiff(ra: RunResult, rb: RunResult, opts: DiffOptions): str
   if (ids.length) {
     const status = (r: RunResult, id: string) => r.verdicts.find((v) => v.id === id)?.status ?? '-';
     const vrows = ids.map((id) => [id, status(ra, id), status(rb, id), status(ra, id) === status(rb, id) ? '' : 'changed']);
-    out.push('', bold('Verdicts'), table(['verdict', 'A', 'B', ''], vrows));
+    out.push('', bold('Verdicts'), table(['verdict', 'A', 'B', ''], vrows, ['left', 'left', 'left', 'left']));
   }
 
   const exprs = [...new Set([...ra.expectations.map((e) => e.expr), ...rb.expectations.map((e) => e.expr)])];
@@ -78,7 +78,7 @@ export function renderDiff(ra: RunResult, rb: RunResult, opts: DiffOptions): str
       const e = r.expectations.find((x) => x.expr === expr);
       return e ? `${e.pass ? 'pass' : 'FAIL'} (${e.actual})` : '-';
     };
-    out.push('', bold('Expectations'), table(['expectation', 'A', 'B'], exprs.map((x) => [x, cell(ra, x), cell(rb, x)])));
+    out.push('', bold('Expectations'), table(['expectation', 'A', 'B'], exprs.map((x) => [x, cell(ra, x), cell(rb, x)]), ['left', 'left', 'left']));
   }
   return out.join('\n') + '\n';
 }

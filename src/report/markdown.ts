@@ -58,7 +58,7 @@ export function renderMarkdown(r: RunResult): string {
 
   const rows = Object.entries(r.actors).map(([name, a]) => {
     const l = a.summary.latencyMs;
-    const ms = (x: number) => formatMs(x);
+    const ms = (x: number) => (a.summary.requests > a.summary.failures ? formatMs(x) : '–');
     return [mdCell(name), a.kind, mdCode(a.request), String(a.summary.requests), String(a.summary.failures), a.summary.rps.toFixed(1), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max)];
   });
   out.push('#### Actors', '');

@@ -113,3 +113,20 @@ test('terminal report and diff of a baseline comparison', () => {
   assert.match(diff, /api\s+rps\s+40 rps\s+40 rps\s+=\s+1 *\n/);
   assert.match(diff, /event-loop-stall\s+detected\s+detected/);
 });
+
+test("README's GitHub Actions job is valid YAML and uses only flags `wobbly run` has", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const { ROOT, runCli } = await import('./helpers.js');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### A GitHub Actions job'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const workflow = parse(block) as { jobs: { wobbly: { steps: { run?: string; uses?: string }[] } } };
+  const steps = workflow.jobs.wobbly.steps;
+  assert.ok(steps.some((s) => s.uses?.startsWith('actions/upload-artifact@')));
+  const script = steps.map((s) => s.run ?? '').join('\n');
+  const flags = new Set([...script.matchAll(/(?:^|[\s(])(--[a-z-]+)/g)].map((m) => m[1]!));
+  assert.ok(flags.has('--baseline') && flags.has('--save-baseline') && flags.has('--json'), [...flags].join(' '));
+  const help = (await runCli(['run', '--help'])).stdout;
+  for (const f of flags) if (f !== '--host' && f !== '--port') assert.match(help, new RegExp(`${f}[ ,]`), `wobbly run has ${f}`);
+});

@@ -1,5 +1,5 @@
 // CI gating end to end: the real CLI against real loopback servers whose service time is known
-// (test/servers/latency-server.ts: /work?ms=30 answers in 30 ms, or 45 ms with SLOWDOWN=1.5).
+// (test/servers/stall-server.ts: /slow?ms=30 answers in 30 ms, or 45 ms with SLOWDOWN=1.5).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './
 import type { RunResult } from '../src/result/types.js';
 
 const SCENARIO = join(ROOT, 'test/fixtures/latency.yaml');
-const SERVER = join(ROOT, 'dist/test/servers/latency-server.js');
+const SERVER = join(ROOT, 'dist/test/servers/stall-server.js');
 const dir = tempDir();
 let server: TestServer;
 let slower: TestServer;

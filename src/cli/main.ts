@@ -6,7 +6,7 @@ import { TargetUnreachableError } from '../engine/preflight.js';
 import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
-import { runCommand } from './run-command.js';
+import { runCommand, type RunFlags } from './run-command.js';
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 
@@ -61,7 +61,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
     .option('--json <file>', 'write the JSON result to this file (atomically)')
     .option('-q, --quiet', 'print nothing but errors')
-    .action(async (ref: string, opts: { target?: string; set: Record<string, string>; json?: string; quiet?: boolean }) => {
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
     });
 

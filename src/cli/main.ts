@@ -9,6 +9,7 @@ import type { Io } from './io.js';
 import { runCommand, type RunFlags } from './run-command.js';
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -66,6 +67,22 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
+    });
+
+  program
+    .command('compare')
+    .description('Run a scenario under several server settings (restarting the server each time) and recommend one.')
+    .argument('<scenario>', 'scenario file or built-in name; needs a server: section or --server')
+    .option('--vary <NAME=v1,v2>', 'a setting to vary: passed to the server\'s environment and to the scenario param of that name (repeatable: a matrix)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--repeat <n>', 'runs per setting (median and spread are shown)', '1')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--server <command>', 'the server to start ({port} = a free loopback port)')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (ref: string, opts: CompareFlags) => {
+      code = await compareCommand(ref, opts, io);
     });
 
   program

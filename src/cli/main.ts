@@ -13,6 +13,7 @@ import { InputError } from '../result/read.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -80,8 +81,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
     .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
     .option('--markdown <file>', 'write a Markdown summary')
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
+    });
+
+  program
+    .command('compare')
+    .description('Run a scenario under several server settings (restarting the server each time) and recommend one.')
+    .argument('<scenario>', 'scenario file or built-in name; needs a server: section or --server')
+    .option('--vary <NAME=v1,v2>', 'a setting to vary: passed to the server\'s environment and to the scenario param of that name (repeatable: a matrix)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--repeat <n>', 'runs per setting (median and spread are shown)', '1')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--server <command>', 'the server to start ({port} = a free loopback port)')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (ref: string, opts: CompareFlags) => {
+      code = await compareCommand(ref, opts, io);
     });
 
   program

@@ -149,6 +149,11 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   parts.push(
     `ran ${formatMs(r.durationMs)} from ${r.startedAt}${params ? ` · params ${params}` : ''} · wobbly's own loop delay p99 ${formatMs(r.self.eventLoopDelayP99Ms)}`,
   );
+  if (r.server) {
+    parts.push(`server: \`${r.server.command}\` (pid ${r.server.pid ?? '?'}), started and stopped by wobbly`);
+    const x = r.server.exitedDuringRun;
+    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${l}`).join('\n')}`));
+  }
   if (r.partial) {
     const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';
     parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));

@@ -56,6 +56,8 @@ export interface RunResult {
   stoppedBy?: 'interrupt' | 'target-down';
   targetDown?: { atMs: number; error: string };
   self: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  /** The server wobbly started for this run, if any. */
+  server?: { command: string; pid?: number; port?: number; exitedDuringRun?: { code: number | null; signal: string | null }; logTail?: string[] };
   actors: Record<string, ActorResult>;
   verdicts: Verdict[];
   expectations: ExpectationResult[];

@@ -43,7 +43,14 @@ const server = createServer((req, res) => {
 });
 server.on('connection', () => connections++);
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
+// --port N (default: a free port); --fail-start makes it exit before listening, like a broken app.
+const args = process.argv.slice(2);
+const portArg = args.indexOf('--port');
+if (args.includes('--fail-start')) {
+  process.stderr.write('Traceback: ImportError: cannot import name "app" (a deliberate start failure)\n');
+  process.exit(1);
+}
+server.listen(portArg >= 0 ? Number(args[portArg + 1]) : 0, '127.0.0.1', () => {
   const addr = server.address();
   if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
 });

@@ -122,6 +122,10 @@ test('scenario and --expect problems come with the file, line and path, before a
   );
   const ok = parseScenario(text.split('\n').slice(0, 6).join('\n'), 'x.yaml', { target: 'http://127.0.0.1:1', expect: ['probe.rps > 1'] });
   assert.deepEqual(ok.expect, ['probe.p99 < 200ms', 'probe.rps > 1']);
+  // ${params} work in expectations, and --set changes them.
+  const withParam = ['name: x', 'params: { maxP99: 200ms }', 'duration: 2s', 'actors:', '  - { name: probe, kind: probe, path: /live, rate: 10/s }', 'expect: ["probe.p99 < ${maxP99}"]'].join('\n');
+  assert.deepEqual(parseScenario(withParam, 'x.yaml', { target: 'http://127.0.0.1:1', set: { maxP99: '1s' } }).expect, ['probe.p99 < 1s']);
+  assert.throws(() => parseScenario(withParam, 'x.yaml', { target: 'http://127.0.0.1:1', set: { maxP99: '1' } }), /x\.yaml:6: expect\[0\]: "probe\.p99 < 1" — expected a unit after 1/);
 });
 
 test('evaluation: numbers compared in base units, actual values formatted', () => {

@@ -93,7 +93,8 @@ export const scenarioSchema = z
     duration: duration.describe('Length of the run; every actor stops by then.'),
     timeline: z.strictObject({ bucket: duration.describe('Bucket size of the per-second timeline, 100ms or more (default 1s).') }).optional(),
     actors: z.array(actorSchema, { error: 'expected a list of actors' }).min(1, { error: 'expected at least one actor' }).describe('What sends traffic during the run.'),
-    expect: z.array(z.string()).optional().describe('Expectations checked after the run, e.g. "probe.p99 < 200ms".'),
+    expect: z.array(z.string()).optional()
+      .describe('Expectations checked after the run (exit 1 when one fails): "<actor>.<metric> <op> <value>[unit]" such as "probe.p99 < 200ms", "load.rps >= 30", "probe.errorRate < 1%", or "verdict.event-loop-stall == clear".'),
     server: z
       .strictObject({
         command: z.string({ error: 'expected a command line like "uvicorn app:app --port {port}"' }).min(1, { error: 'expected a command line' })

@@ -23,7 +23,7 @@ export function table(head: string[], rows: (string | number)[][], align?: ('lef
     head,
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
-    colAligns: align,
+    colAligns: align ?? head.map(() => 'left' as const),
   });
   for (const r of rows) t.push(r.map(String));
   return t.toString();
@@ -43,7 +43,9 @@ function failureText(a: ActorResult): string {
 function actorsTable(r: RunResult): string {
   const rows = Object.entries(r.actors).map(([name, a]) => {
     const l = a.summary.latencyMs;
-    return [name, a.kind, a.request, a.summary.requests, a.summary.failures, a.summary.rps.toFixed(1), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max)];
+    // No successful answer: no latency to show (0 would read as "instant").
+    const lat = (x: number) => (a.summary.requests > a.summary.failures ? ms(x) : '-');
+    return [name, a.kind, a.request, a.summary.requests, a.summary.failures, a.summary.rps.toFixed(1), lat(l.p50), lat(l.p90), lat(l.p99), lat(l.max)];
   });
   const out = [table(['actor', 'kind', 'request', 'sent', 'failed', 'ok/s', 'p50 ms', 'p90', 'p99', 'max'], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])];
   for (const [name, a] of Object.entries(r.actors)) {

@@ -6,9 +6,10 @@ import { buildResult } from './result/build.js';
 import type { RunResult } from './result/types.js';
 import type { Scenario } from './types.js';
 import { judge } from './verdicts/judge.js';
+import { withExpectations } from './expect/evaluate.js';
 
 export async function execute(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const record = await runScenario(scenario, options);
   const analysis = analyse(record);
-  return buildResult(record, analysis, judge(analysis));
+  return withExpectations(buildResult(record, analysis, judge(analysis)), scenario.expect);
 }

@@ -63,6 +63,17 @@ export interface StreamSpec extends HttpSpec {
 
 export type ActorSpec = ProbeSpec | RequestSpec | StreamSpec;
 
+/** A server wobbly starts itself; "{port}" in command, env and target becomes a free loopback port. */
+export interface ServerSpec {
+  command: string;
+  /** Absolute directory (relative ones are resolved against the scenario file). */
+  cwd?: string;
+  env: Record<string, string>;
+  /** Ready when GET on this path answers below 500. */
+  readyPath: string;
+  readyTimeoutMs: number;
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -72,6 +83,7 @@ export interface Scenario {
   bucketMs: number;
   actors: ActorSpec[];
   expect: string[];
+  server?: ServerSpec;
   /** Where it came from: a file path, or "builtin:<name>". */
   source: string;
 }

@@ -102,8 +102,13 @@ test('an unreachable target: one clear line, exit 3', async () => {
 
 test('Ctrl-C mid-run: partial result written atomically, exit 130', async () => {
   const json = join(dir, 'interrupted.json');
+  const before = (await getJson<{ requests: number }>(`${server.url}/stats`)).requests;
   const run = startCli(['run', join(ROOT, 'test/fixtures/stall.yaml'), '--target', server.url, '--set', 'duration=30s', '--json', json]);
-  await sleep(2500);
+  // Interrupt once the run is well under way (20 calibration requests, then 100 probes/s), however slow the start.
+  for (let i = 0; i < 200; i++) {
+    await sleep(50);
+    if ((await getJson<{ requests: number }>(`${server.url}/stats`)).requests - before >= 150) break;
+  }
   run.child.kill('SIGINT');
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr);

@@ -64,6 +64,8 @@ export interface CliResult {
 export interface CliRun {
   child: ChildProcess;
   done: Promise<CliResult>;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
 }
 
 /** Start the real CLI; never hangs longer than timeoutMs (then SIGKILL). */
@@ -80,7 +82,7 @@ export function startCli(args: string[], opts: { timeoutMs?: number; env?: Recor
       resolve({ code, signal, stdout, stderr });
     });
   });
-  return { child, done };
+  return { child, done, output: () => ({ stdout, stderr }) };
 }
 
 export function runCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {

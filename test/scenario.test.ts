@@ -65,7 +65,7 @@ test('--set of a number param must be a number; unknown params are named with a 
 
 test('a target is required, from the file or --target', () => {
   const text = BASE.replace('target: http://127.0.0.1:8000/api/\n', '');
-  assert.deepEqual(problemsOf(text), ['- target: missing: give one in the file (target: http://127.0.0.1:8000) or with --target URL']);
+  assert.deepEqual(problemsOf(text), ['- target: missing: give one in the file (target: http://127.0.0.1:8000), with --target URL, or a server: to start']);
   assert.equal(parseScenario(text, 'f.yaml', { target: 'http://[::1]:9000' }).target, 'http://[::1]:9000');
 });
 

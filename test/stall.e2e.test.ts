@@ -50,6 +50,10 @@ test('a 1,000 ms event-loop block is reported as a 1,000 ± 50 ms stall, attribu
   // The terminal report carries the verdict and the timeline.
   assert.match(r.stdout, /DETECTED\s+event-loop-stall/);
   assert.match(r.stdout, /Timeline \(per second/);
+  // `wobbly report` re-renders the saved result exactly as the run printed it.
+  const again = await runCli(['report', json]);
+  assert.equal(again.code, 0);
+  assert.equal(again.stdout, r.stdout.replace(`result written to ${json}\n`, ''));
 });
 
 test('a healthy server (the slow request awaits instead of blocking) gives `clear`', async () => {

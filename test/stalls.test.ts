@@ -54,3 +54,17 @@ test('timeouts and missed probes are late; refused connections are errors, not s
   assert.equal(stalls[0]!.probesAffected, 3);
   assert.equal(stalls[0]!.lengthMs, 5000);
 });
+
+test('runs of late probes that overlap in time (a backlog draining) are one stall', () => {
+  const at = (t: number, end: number): Sample => ({ scheduledMs: t, sentMs: t, endMs: end, status: 200, bytes: 2 });
+  const samples = [at(0, 2), at(10, 900), at(20, 30), at(30, 1000), at(40, 1000), at(1100, 1102), at(1110, 1400)];
+  const stalls = findStalls(samples, 100, []);
+  assert.equal(stalls.length, 2);
+  assert.deepEqual(
+    stalls.map((s) => [s.startMs, s.endMs, s.lengthMs, s.probesAffected]),
+    [
+      [10, 1000, 970, 3],
+      [1110, 1400, 290, 1],
+    ],
+  );
+});

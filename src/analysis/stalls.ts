@@ -56,5 +56,23 @@ export function findStalls(probes: readonly Sample[], thresholdMs: number, windo
     else close();
   }
   close();
-  return stalls;
+  return mergeOverlapping(stalls);
+}
+
+/**
+ * While a server drains its backlog, an early probe may be answered in time between late ones:
+ * runs of late probes whose intervals overlap are one stall, not several.
+ */
+function mergeOverlapping(stalls: Stall[]): Stall[] {
+  const out: Stall[] = [];
+  for (const s of stalls) {
+    const last = out[out.length - 1];
+    if (last && s.startMs <= last.endMs) {
+      last.endMs = Math.max(last.endMs, s.endMs);
+      last.lengthMs = Math.max(last.lengthMs, s.lengthMs);
+      last.probesAffected += s.probesAffected;
+      last.during = [...new Set([...last.during, ...s.during])];
+    } else out.push({ ...s });
+  }
+  return out;
 }

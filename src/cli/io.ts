@@ -8,4 +8,28 @@ export interface Io {
   width: number;
   /** Aborted on Ctrl-C / SIGTERM. */
   interrupt: AbortSignal;
+  /** A live progress line: on a terminal only, and not with NO_COLOR. */
+  progress?: boolean;
+  /** Set when running in GitHub Actions (GITHUB_ACTIONS=true): annotations and the step summary file. */
+  github?: { stepSummary?: string };
+}
+
+export interface TerminalFacts {
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  columns?: number;
+}
+
+/** The settings main.ts derives from the process: no colours nor progress off a terminal or with NO_COLOR. */
+export function terminalSettings(f: TerminalFacts): Pick<Io, 'isTTY' | 'color' | 'width' | 'progress' | 'github'> {
+  const noColor = Boolean(f.env.NO_COLOR) || f.env.TERM === 'dumb';
+  const isTTY = f.stdoutIsTTY && f.stderrIsTTY;
+  return {
+    isTTY,
+    color: f.stdoutIsTTY && !noColor,
+    width: Math.min(f.columns || 100, 120),
+    progress: isTTY && !noColor,
+    ...(f.env.GITHUB_ACTIONS === 'true' ? { github: f.env.GITHUB_STEP_SUMMARY ? { stepSummary: f.env.GITHUB_STEP_SUMMARY } : {} } : {}),
+  };
 }

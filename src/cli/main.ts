@@ -6,9 +6,14 @@ import { TargetUnreachableError } from '../engine/preflight.js';
 import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
-import { runCommand } from './run-command.js';
+import { runCommand, type RunFlags } from './run-command.js';
+import { terminalSettings } from './io.js';
+import { diffCommand } from './diff-command.js';
+import { InputError } from '../result/read.js';
+import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
+import { compareCommand, type CompareFlags } from './compare-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -16,14 +21,23 @@ function collectSet(value: string, previous: Record<string, string>): Record<str
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
+function collectList(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectTolerance(value: string, previous: Tolerances | undefined): Tolerances {
+  try {
+    return parseTolerance(value, previous ?? defaultTolerances());
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 function makeIo(interrupt: AbortSignal): Io {
-  const isTTY = Boolean(process.stdout.isTTY);
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
-    isTTY: isTTY && Boolean(process.stderr.isTTY),
-    color: isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
-    width: Math.min(process.stdout.columns || 100, 120),
+    ...terminalSettings({ env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), columns: process.stdout.columns }),
     interrupt,
   };
 }
@@ -61,8 +75,33 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
     .option('--json <file>', 'write the JSON result to this file (atomically)')
     .option('-q, --quiet', 'print nothing but errors')
-    .action(async (ref: string, opts: { target?: string; set: Record<string, string>; json?: string; quiet?: boolean }) => {
+    .option('-e, --expect <expr>', 'an expectation, e.g. "probe.p99 < 200ms" or "verdict.event-loop-stall == clear" (repeatable; checked before the run)', collectList, [])
+    .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
+    .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
+    .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
+    .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
+    .option('--markdown <file>', 'write a Markdown summary')
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
+    });
+
+  program
+    .command('compare')
+    .description('Run a scenario under several server settings (restarting the server each time) and recommend one.')
+    .argument('<scenario>', 'scenario file or built-in name; needs a server: section or --server')
+    .option('--vary <NAME=v1,v2>', 'a setting to vary: passed to the server\'s environment and to the scenario param of that name (repeatable: a matrix)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--repeat <n>', 'runs per setting (median and spread are shown)', '1')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--server <command>', 'the server to start ({port} = a free loopback port)')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (ref: string, opts: CompareFlags) => {
+      code = await compareCommand(ref, opts, io);
     });
 
   program
@@ -78,8 +117,18 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<scenario>', 'scenario file or built-in name')
     .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
     .option('-t, --target <url>', 'base URL the run would use')
-    .action(async (ref: string, opts: { set: Record<string, string>; target?: string }) => {
+    .option('-e, --expect <expr>', 'an expectation to check as well (repeatable)', collectList, [])
+    .action(async (ref: string, opts: { set: Record<string, string>; target?: string; expect: string[] }) => {
       code = await validateCommand(ref, opts, io);
+    });
+
+  program
+    .command('diff')
+    .description('Compare two saved results side by side: each metric, its change, and whether it is more than noise.')
+    .argument('<a.json>', 'the first result (e.g. the baseline)')
+    .argument('<b.json>', 'the second result')
+    .action(async (a: string, b: string) => {
+      code = await diffCommand(a, b, io);
     });
 
   program
@@ -127,6 +176,10 @@ function handleError(err: unknown, io: Io): number {
     for (const p of err.problems) io.err(`${formatProblem(p)}\n`);
     const n = err.problems.length;
     io.err(`wobbly: ${n} problem${n > 1 ? "s" : ""} in the scenario; nothing was sent to the target. Fix them and check with \`wobbly validate <file>\`.\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof InputError) {
+    io.err(`wobbly: ${err.message}\n`);
     return EXIT.badInput;
   }
   if (err instanceof TargetUnreachableError) {

@@ -1,44 +1,93 @@
-// `wobbly run`: load the scenario, run it, print the report, write the JSON, pick the exit code.
+// `wobbly run`: load the scenario, start its server if it has one, run, print the report, write
+// the JSON, stop the server, pick the exit code.
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { execute } from '../pipeline.js';
 import { renderTerminal } from '../report/terminal.js';
 import { writeFileAtomic } from '../report/write-file.js';
 import type { RunResult } from '../result/types.js';
+import { launchTarget, type ServerOverrides } from '../server/lifecycle.js';
 import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
+import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
 
-export interface RunFlags {
+export interface RunFlags extends CiFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
   quiet?: boolean;
+  server?: string;
+  serverEnv?: Record<string, string>;
+  serverReady?: string;
+  expect?: string[];
 }
 
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
-  const load: LoadOptions = { set: flags.set, target: flags.target };
+  const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect };
   const scenario = await loadScenario(ref, load);
-  const result = await runAndReport(scenario, flags, io);
+  const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
+  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
   return exitCodeOf(result);
 }
 
-export async function runAndReport(scenario: Scenario, flags: Pick<RunFlags, 'json' | 'quiet'>, io: Io): Promise<RunResult> {
-  const progress = io.isTTY && !flags.quiet ? progressLine(io, scenario) : undefined;
+/** Start the scenario's server (if any), run, and always stop the server again. */
+export async function runWithServer(
+  scenario: Scenario,
+  overrides: ServerOverrides,
+  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags,
+  io: Io,
+  finish?: (result: RunResult) => RunResult,
+): Promise<RunResult> {
+  const launched = await launchTarget(scenario, overrides);
+  const server = launched.server;
+  try {
+    if (server && !flags.quiet) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
+    return await runAndReport(launched.scenario, flags, io, (result) => {
+      if (!server) return finish?.(result);
+      result.server = { command: launched.command!, pid: server.pid, port: launched.port };
+      if (server.exit) {
+        result.server.exitedDuringRun = { code: server.exit.code, signal: server.exit.signal };
+        result.server.logTail = server.logTail();
+      }
+      return finish?.(result);
+    });
+  } finally {
+    if (server) {
+      const diedEarly = server.exit;
+      await server.stop();
+      if (diedEarly) {
+        io.err(`wobbly: the server exited during the run (${diedEarly.signal ? `signal ${diedEarly.signal}` : `exit code ${diedEarly.code}`}); its last output:\n`);
+        io.err(server.logTail().map((l) => `  | ${l}\n`).join(''));
+      }
+    }
+  }
+}
+
+export async function runAndReport(
+  scenario: Scenario,
+  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags,
+  io: Io,
+  /** Adds to the result before it is written: the server's facts, the baseline comparison. */
+  annotate?: (result: RunResult) => RunResult | void,
+): Promise<RunResult> {
+  const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let result: RunResult;
   try {
     result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update });
   } finally {
     progress?.clear();
   }
+  result = annotate?.(result) ?? result;
   if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
   if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
   if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+  await writeCiReports(result, flags, io);
   return result;
 }
 
 export function exitCodeOf(result: RunResult): number {
   if (result.stoppedBy === 'interrupt') return EXIT.interrupted;
-  if (result.stoppedBy === 'target-down') return EXIT.targetUnreachable;
+  if (result.stoppedBy === 'target-down' || result.server?.exitedDuringRun) return EXIT.targetUnreachable;
   return result.pass ? EXIT.ok : EXIT.expectationFailed;
 }

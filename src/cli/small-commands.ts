@@ -1,9 +1,8 @@
 // `wobbly list`, `validate`, `report`, `schema`.
-import { readFile } from 'node:fs/promises';
 import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { renderTerminal } from '../report/terminal.js';
-import type { RunResult } from '../result/types.js';
+import { readResult } from '../result/read.js';
 import { formatMs } from '../scenario/units.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -16,26 +15,17 @@ export async function listCommand(io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-export async function validateCommand(ref: string, opts: { set: Record<string, string>; target?: string }, io: Io): Promise<number> {
+export async function validateCommand(ref: string, opts: { set: Record<string, string>; target?: string; expect?: string[] }, io: Io): Promise<number> {
   // The target is not needed to validate: a placeholder keeps "target missing" from hiding the rest.
-  const s = await loadScenario(ref, { set: opts.set, target: opts.target ?? 'http://127.0.0.1' });
+  const s = await loadScenario(ref, { set: opts.set, target: opts.target ?? 'http://127.0.0.1', expect: opts.expect });
   const actors = s.actors.map((a) => `${a.name} (${a.kind} ${a.method} ${a.path})`).join(', ');
   io.out(`${s.source}: ok — "${s.name}", ${formatMs(s.durationMs)}, actors: ${actors}\n`);
+  if (s.expect.length) io.out(`expectations: ${s.expect.join('; ')}\n`);
   return EXIT.ok;
 }
 
 export async function reportCommand(file: string, io: Io): Promise<number> {
-  let result: RunResult;
-  try {
-    result = JSON.parse(await readFile(file, 'utf8')) as RunResult;
-  } catch (err) {
-    io.err(`wobbly: ${file}: not a readable JSON result (${(err as Error).message})\n`);
-    return EXIT.badInput;
-  }
-  if (result?.schemaVersion !== 1 || typeof result.actors !== 'object') {
-    io.err(`wobbly: ${file}: not a wobbly result (expected schemaVersion 1)\n`);
-    return EXIT.badInput;
-  }
+  const result = await readResult(file); // InputError → exit 2
   io.out(renderTerminal(result, { color: io.color, width: io.width }));
   return EXIT.ok;
 }

@@ -4,6 +4,8 @@ import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../scenario/units.js';
 import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
+import { baselineBlock } from './baseline-text.js';
+import { outcomeLine } from './outcome.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -13,16 +15,16 @@ export interface TerminalOptions {
 
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
 
-function paint(on: boolean, code: number, text: string): string {
+export function paint(on: boolean, code: number, text: string): string {
   return on ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
+export function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
   const t = new Table({
     head,
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
-    colAligns: align,
+    colAligns: align ?? head.map(() => 'left' as const),
   });
   for (const r of rows) t.push(r.map(String));
   return t.toString();
@@ -42,7 +44,9 @@ function failureText(a: ActorResult): string {
 function actorsTable(r: RunResult): string {
   const rows = Object.entries(r.actors).map(([name, a]) => {
     const l = a.summary.latencyMs;
-    return [name, a.kind, a.request, a.summary.requests, a.summary.failures, a.summary.rps.toFixed(1), ms(l.p50), ms(l.p90), ms(l.p99), ms(l.max)];
+    // No successful answer: no latency to show (0 would read as "instant").
+    const lat = (x: number) => (a.summary.requests > a.summary.failures ? ms(x) : '-');
+    return [name, a.kind, a.request, a.summary.requests, a.summary.failures, a.summary.rps.toFixed(1), lat(l.p50), lat(l.p90), lat(l.p99), lat(l.max)];
   });
   const out = [table(['actor', 'kind', 'request', 'sent', 'failed', 'ok/s', 'p50 ms', 'p90', 'p99', 'max'], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'])];
   for (const [name, a] of Object.entries(r.actors)) {
@@ -151,6 +155,11 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   parts.push(
     `ran ${formatMs(r.durationMs)} from ${r.startedAt}${params ? ` · params ${params}` : ''} · wobbly's own loop delay p99 ${formatMs(r.self.eventLoopDelayP99Ms)}`,
   );
+  if (r.server) {
+    parts.push(`server: \`${r.server.command}\` (pid ${r.server.pid ?? '?'}), started and stopped by wobbly`);
+    const x = r.server.exitedDuringRun;
+    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${l}`).join('\n')}`));
+  }
   if (r.partial) {
     const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';
     parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));
@@ -165,5 +174,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     parts.push('', bold('Expectations'));
     for (const e of r.expectations) parts.push(`  ${paint(opts.color, e.pass ? 32 : 31, e.pass ? 'pass' : 'FAIL')}  ${e.expr}  (actual ${e.actual})`);
   }
+  if (r.baseline) parts.push('', bold('Baseline'), baselineBlock(r.baseline, opts.color));
+  if (r.expectations.length || r.baseline) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }

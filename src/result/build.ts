@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 
-function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
+export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
   return {
     requests: rec.requests,

@@ -2,6 +2,7 @@
 // of the reporters (so `wobbly report result.json` re-renders any saved run).
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { Verdict } from '../types.js';
+import type { BaselineComparison } from '../baseline/compare.js';
 
 export interface LatencySummary {
   p50: number;
@@ -85,8 +86,12 @@ export interface RunResult {
   stoppedBy?: 'interrupt' | 'target-down';
   targetDown?: { atMs: number; error: string };
   self: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  /** The server wobbly started for this run, if any. */
+  server?: { command: string; pid?: number; port?: number; exitedDuringRun?: { code: number | null; signal: string | null }; logTail?: string[] };
   actors: Record<string, ActorResult>;
   verdicts: Verdict[];
   expectations: ExpectationResult[];
+  /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
+  baseline?: BaselineComparison;
   pass: boolean;
 }

@@ -2,7 +2,7 @@
 // Every problem is collected with its path and line; nothing here talks to the network.
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
@@ -10,6 +10,7 @@ import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from '
 import { parseDurationMs, parseRatePerSec } from './units.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
+import { expectationProblems } from '../expect/check.js';
 import type { ActorSpec, ExtractSpec, ParamValue, Scenario } from '../types.js';
 
 export interface LoadOptions {
@@ -17,6 +18,10 @@ export interface LoadOptions {
   set?: Record<string, string>;
   /** --target URL */
   target?: string;
+  /** --expect EXPR, checked with the file's own expect: and added after them. */
+  expect?: string[];
+  /** --server CMD was given: without a target, the server's free port is the target. */
+  server?: boolean;
 }
 
 /** Directory of the built-in scenarios (works from src/ via tsx and from dist/src/). */
@@ -106,6 +111,8 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
 
   const scenario = toScenario(parsed.data, params, file, options, problems, lineOf);
+  problems.push(...expectationProblems(scenario, options.expect ?? [], file, lineOf));
+  scenario.expect.push(...(options.expect ?? []));
   if (problems.length) throw new ScenarioError(sortProblems(problems));
   return scenario;
 }
@@ -316,8 +323,12 @@ function toScenario(
   if (bucketMs < 100) problems.push({ file, line: lineOf(['timeline', 'bucket']), path: 'timeline.bucket', message: `expected 100ms or more, got ${raw.timeline!.bucket}` });
   if (durationMs <= 0) problems.push({ file, line: lineOf(['duration']), path: 'duration', message: 'expected a duration above 0' });
 
-  const target = options.target ?? raw.target;
-  if (!target) problems.push({ file, path: 'target', message: 'missing: give one in the file (target: http://127.0.0.1:8000) or with --target URL' });
+  // A server started by wobbly is reached on its free port unless the target says otherwise.
+  const target = options.target ?? raw.target ?? (raw.server || options.server ? 'http://127.0.0.1:{port}' : undefined);
+  if (target?.includes('{port}') && !raw.server && !options.server) {
+    problems.push({ file, line: lineOf(['target']), path: options.target ? '--target' : 'target', message: '{port} only makes sense with a server: that wobbly starts (server: in the file, or --server)' });
+  }
+  if (!target) problems.push({ file, path: 'target', message: 'missing: give one in the file (target: http://127.0.0.1:8000), with --target URL, or a server: to start' });
   else if (options.target && !/^https?:\/\/[^/\s]+/.test(options.target)) problems.push({ file, path: '--target', message: `expected a base URL like "http://127.0.0.1:8000", got "${options.target}"` });
 
   const seen = new Map<string, number>();
@@ -383,6 +394,17 @@ function toScenario(
     bucketMs,
     actors,
     expect: raw.expect ?? [],
+    ...(raw.server
+      ? {
+          server: {
+            command: raw.server.command,
+            cwd: raw.server.cwd ? resolve(dirname(file), raw.server.cwd) : dirname(resolve(file)),
+            env: Object.fromEntries(Object.entries(raw.server.env ?? {}).map(([k, v]) => [k, String(v)])),
+            readyPath: raw.server.ready ?? '/',
+            readyTimeoutMs: raw.server.readyTimeout ? ms(raw.server.readyTimeout) : 20_000,
+          },
+        }
+      : {}),
     source: file,
   };
 }

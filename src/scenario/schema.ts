@@ -87,6 +87,7 @@ export const actorSchema = z.discriminatedUnion('kind', [probe, request, stream]
 export function allowedKeysAt(path: readonly (string | number)[], kindAt: (path: readonly (string | number)[]) => string | undefined): string[] {
   if (path.length === 0) return Object.keys(scenarioSchema.shape);
   if (path[0] === 'timeline') return ['bucket'];
+  if (path[0] === 'server') return ['command', 'cwd', 'env', 'ready', 'readyTimeout'];
   if (path[0] === 'actors' && path.length === 2) {
     const kind = kindAt(path) as keyof typeof ACTOR_SCHEMAS | undefined;
     const schema = kind && ACTOR_SCHEMAS[kind];
@@ -108,7 +109,19 @@ export const scenarioSchema = z
     duration: duration.describe('Length of the run; every actor stops by then.'),
     timeline: z.strictObject({ bucket: duration.describe('Bucket size of the per-second timeline, 100ms or more (default 1s).') }).optional(),
     actors: z.array(actorSchema, { error: 'expected a list of actors' }).min(1, { error: 'expected at least one actor' }).describe('What sends traffic during the run.'),
-    expect: z.array(z.string()).optional().describe('Expectations checked after the run, e.g. "probe.p99 < 200ms".'),
+    expect: z.array(z.string()).optional()
+      .describe('Expectations checked after the run (exit 1 when one fails): "<actor>.<metric> <op> <value>[unit]" such as "probe.p99 < 200ms", "load.rps >= 30", "probe.errorRate < 1%", or "verdict.event-loop-stall == clear".'),
+    server: z
+      .strictObject({
+        command: z.string({ error: 'expected a command line like "uvicorn app:app --port {port}"' }).min(1, { error: 'expected a command line' })
+          .describe('Command line (run by /bin/sh); {port} becomes a free loopback port.'),
+        cwd: z.string().optional().describe('Working directory, relative to the scenario file.'),
+        env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Extra environment variables ({port} allowed).'),
+        ready: z.string().startsWith('/', { error: 'expected a path starting with "/"' }).optional().describe('Path that answers once the server is ready (default "/"; any status below 500).'),
+        readyTimeout: duration.optional().describe('How long to wait for it (default 20s).'),
+      })
+      .optional()
+      .describe('A server wobbly starts before the run and stops after it (its whole process group).'),
   })
   .describe('A wobbly scenario.');
 

@@ -1,7 +1,10 @@
 // A server wobbly starts itself: its own process group, its log kept for when it fails, ready
 // when it prints a line or answers an HTTP path, and always stopped as a whole group.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+
+const REAPER = fileURLToPath(new URL('./reaper.js', import.meta.url));
 
 export interface ServerOptions {
   command: string;
@@ -60,6 +63,10 @@ export class ChildServer {
     });
     const server = new ChildServer(child);
     registerLive(server);
+    if (child.pid !== undefined) {
+      // Stops the server's group if wobbly dies without doing it (SIGKILL, crash).
+      spawn(process.execPath, [REAPER, String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
+    }
     try {
       await server.waitReady(opts);
     } catch (err) {
@@ -75,6 +82,11 @@ export class ChildServer {
 
   get alive(): boolean {
     return !this.exited;
+  }
+
+  /** How it ended, once it has. */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.exited;
   }
 
   logTail(n = 20): string[] {

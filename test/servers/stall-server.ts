@@ -1,7 +1,10 @@
 // Test target: a Node server whose /heavy blocks its event loop for exactly ?ms= (busy wait).
 // Usage: node dist/test/servers/stall-server.js  → prints "listening on http://127.0.0.1:PORT".
 // /stats reports how many requests and connections it saw (to prove nothing was sent).
+// SLOWDOWN=1.5 makes /slow 50% slower: the same server, regressed (for baselines).
 import { createServer } from 'node:http';
+
+const slowdown = Number(process.env.SLOWDOWN ?? '1');
 
 let requests = 0;
 let connections = 0;
@@ -29,7 +32,7 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ blockedMs: ms }));
   } else if (url.pathname === '/slow') {
     // healthy but slow: an async wait does not block the loop
-    setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms') ?? '1000'));
+    setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms') ?? '1000') * slowdown);
   } else if (url.pathname === '/exit') {
     res.end('bye');
     setTimeout(() => process.exit(0), 10);
@@ -40,7 +43,14 @@ const server = createServer((req, res) => {
 });
 server.on('connection', () => connections++);
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
+// --port N (default: a free port); --fail-start makes it exit before listening, like a broken app.
+const args = process.argv.slice(2);
+const portArg = args.indexOf('--port');
+if (args.includes('--fail-start')) {
+  process.stderr.write('Traceback: ImportError: cannot import name "app" (a deliberate start failure)\n');
+  process.exit(1);
+}
+server.listen(portArg >= 0 ? Number(args[portArg + 1]) : 0, '127.0.0.1', () => {
   const addr = server.address();
   if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
 });

@@ -1,0 +1,132 @@
+// The CI reporters as pure functions: JUnit (escaping, verdicts as failures/skipped, checked by a
+// real XML parser), Markdown, GitHub annotation escaping, diff, and the terminal settings
+// (no colours nor progress off a terminal or with NO_COLOR).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderJunit, xmlAttr, xmlText } from '../src/report/junit.js';
+import { mdCell, renderMarkdown } from '../src/report/markdown.js';
+import { escapeData, escapeProperty, githubAnnotations } from '../src/report/github.js';
+import { renderDiff } from '../src/report/diff.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { terminalSettings } from '../src/cli/io.js';
+import { withExpectations } from '../src/expect/evaluate.js';
+import { compareToBaseline } from '../src/baseline/compare.js';
+import { defaultTolerances } from '../src/baseline/tolerance.js';
+import type { RunResult } from '../src/result/types.js';
+import { actor, buckets, result, sampleResult, stallVerdict } from './fixtures/results.js';
+import { tempDir } from './helpers.js';
+
+const NASTY = 'a<b>&"quoted" \'single\' ]]> tab\there\nnew line \u0001 ctl \u{1F40D} lone \uD800 end';
+
+function nastyResult(): RunResult {
+  const r = withExpectations(sampleResult(), ['probe.p99 < 20ms', 'probe.rps > 1', 'verdict.pool-starvation == clear']);
+  r.verdicts = [
+    { ...stallVerdict, summary: NASTY },
+    { id: 'serialized', status: 'inconclusive', summary: 'could not tell', hint: 'h', evidence: {} },
+    { id: 'thread-hopping', status: 'clear', summary: 'no hop', hint: 'h', evidence: {} },
+  ];
+  r.scenario.params = { path: NASTY };
+  return r;
+}
+
+/** Python's expat parser: a real XML parser, strict about well-formedness. */
+function wellFormed(xml: string): { ok: boolean; error: string; texts: string[] } {
+  const file = join(tempDir(), 'r.xml');
+  writeFileSync(file, xml);
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const script = 'import json,sys,xml.dom.minidom as m\nd=m.parse(sys.argv[1])\nprint(json.dumps([e.getAttribute("message") for e in d.getElementsByTagName("failure")]))';
+  const out = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
+  return { ok: out.status === 0, error: out.stderr, texts: out.status === 0 ? (JSON.parse(out.stdout) as string[]) : [] };
+}
+
+test('JUnit: one testcase per expectation and verdict; detected fails, inconclusive is skipped; well-formed with any text', () => {
+  const xml = renderJunit(nastyResult());
+  const parsed = wellFormed(xml);
+  assert.ok(parsed.ok, parsed.error);
+  assert.match(xml, /<testsuites name="wobbly" tests="6" failures="3" errors="0" skipped="1"/);
+  assert.match(xml, /<testcase classname="wobbly\.fixture\.expectations" name="probe\.p99 &lt; 20ms" time="0">\n {6}<failure type="expectation" message="probe\.p99 &lt; 20ms: failed, actual 25 ms">/);
+  assert.match(xml, /<testcase classname="wobbly\.fixture\.verdicts" name="serialized" time="0">\n {6}<skipped message="serialized inconclusive: could not tell"\/>/);
+  // The attribute survives the round trip: newlines and tabs kept, forbidden characters replaced.
+  const stall = parsed.texts.find((t) => t.startsWith('event-loop-stall detected'))!;
+  assert.equal(stall, `event-loop-stall detected: ${NASTY.replace('\u0001', '\uFFFD').replace('\uD800', '\uFFFD')}`);
+  assert.deepEqual(parsed.texts.slice(0, 2), ['probe.p99 < 20ms: failed, actual 25 ms', 'verdict.pool-starvation == clear: failed, actual not measured (no actor of this run can show pool-starvation)']);
+  assert.equal(xmlText('a]]>b<'), 'a]]&gt;b&lt;');
+  assert.equal(xmlAttr('"\'\n'), '&quot;&apos;&#10;');
+});
+
+test('Markdown: outcome, tables with escaped cells', () => {
+  const md = renderMarkdown(nastyResult());
+  assert.match(md, /^### wobbly: fixture ❌\n/);
+  assert.match(md, /\*\*FAIL: 2 of 3 expectations failed\*\*/);
+  assert.match(md, /\| ❌ \| `probe\.p99 < 20ms` \| 25 ms \|/);
+  assert.match(md, /\| 🔴 \| `event-loop-stall` \| detected \| a&lt;b&gt;&amp;"quoted" 'single' \]\]&gt; tab\there new line/);
+  assert.match(md, /\| probe \| probe \| `GET \/live` \| 200 \| 1 \| 99\.5 \| 2\.0 ms \| 10 ms \| 25 ms \| 40 ms \|/);
+  assert.match(md, /\| heavy \| request \| `GET \/heavy` \| 1 \| 1 \| 0\.0 \| – \| – \| – \| – \|/);
+  assert.equal(mdCell('a|b\nc'), 'a\\|b c');
+});
+
+test('GitHub annotations: ::error per failure, ::warning per detected verdict, escaped', () => {
+  assert.equal(escapeData('50% done\r\nnext'), '50%25 done%0D%0Anext');
+  assert.equal(escapeProperty('a: b, c%'), 'a%3A b%2C c%25');
+  const r = nastyResult();
+  r.scenario.source = 'scenarios/api.yaml';
+  const lines = githubAnnotations(r).trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0], '::error file=scenarios/api.yaml,title=wobbly fixture%3A expectation failed%3A probe.p99 < 20ms::probe.p99 < 20ms: failed, actual 25 ms');
+  assert.match(lines[1]!, /^::error file=scenarios\/api\.yaml,title=wobbly fixture%3A expectation failed%3A verdict\.pool-starvation == clear::/);
+  assert.match(lines[2]!, /^::warning file=scenarios\/api\.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' \]\]> tab\there%0Anew line/);
+  // An absolute or built-in source names no file.
+  r.scenario.source = '/abs/x.yaml';
+  assert.doesNotMatch(githubAnnotations(r), /file=/);
+});
+
+test('terminal settings: colours and progress only on a terminal without NO_COLOR; GitHub Actions detected', () => {
+  const tty = { stdoutIsTTY: true, stderrIsTTY: true, columns: 80 };
+  assert.deepEqual(terminalSettings({ env: {}, ...tty }), { isTTY: true, color: true, width: 80, progress: true });
+  assert.deepEqual(terminalSettings({ env: { NO_COLOR: '1' }, ...tty }), { isTTY: true, color: false, width: 80, progress: false });
+  assert.deepEqual(terminalSettings({ env: {}, stdoutIsTTY: false, stderrIsTTY: false }), { isTTY: false, color: false, width: 100, progress: false });
+  assert.deepEqual(terminalSettings({ env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/tmp/s.md' }, stdoutIsTTY: false, stderrIsTTY: false }).github, { stepSummary: '/tmp/s.md' });
+  assert.equal(terminalSettings({ env: { GITHUB_ACTIONS: 'false' }, ...tty }).github, undefined);
+});
+
+test('terminal report and diff of a baseline comparison', () => {
+  const steady = [30.1, 30.4, 29.8, 30.6, 30.2, 29.9, 30.3, 30.0, 30.5, 29.7];
+  const run = (f: number) =>
+    result({ api: actor('probe', { requests: 100, rps: 40, latency: { p50: 30 * f, p90: 33 * f, p99: 38 * f, max: 40 * f }, timeline: buckets(steady.map((x) => x * f), 8, 200) }) }, [stallVerdict], {
+      durationMs: 2000,
+      bucketMs: 200,
+    });
+  const base = run(1);
+  const slow = run(1.5);
+  slow.baseline = compareToBaseline(base, slow, defaultTolerances(), 'base.json');
+  slow.pass = false;
+  const text = renderTerminal(slow, { color: false });
+  assert.match(text, /Baseline\nagainst base\.json \(run 2026-01-01T00:00:00\.000Z\); tolerances: rps 10%, p50 10%, p90 10%, p99 10%/);
+  assert.match(text, /api\s+p50\s+30 ms\s+45 ms\s+\+50\.0%\s+10%\s+5\.4e-6\s+REGRESSION/);
+  assert.match(text, /REGRESSION api\.p50: baseline 30 ms, now 45 ms \(\+50\.0%, tolerance 10%\); Mann–Whitney U on p50 per bucket \(10 vs 10 buckets, exact\): U = 100, p = 5\.4e-6 < 0\.0125/);
+  assert.match(text, /FAIL: 3 regressions against base\.json/);
+  const diff = renderDiff(base, slow, { color: false, names: ['a.json', 'b.json'] });
+  assert.match(diff, /api\s+p50\s+30 ms\s+45 ms\s+\+50\.0%\s+1\.1e-5/);
+  assert.match(diff, /api\s+rps\s+40 rps\s+40 rps\s+=\s+1 *\n/);
+  assert.match(diff, /event-loop-stall\s+detected\s+detected/);
+});
+
+test("README's GitHub Actions job is valid YAML and uses only flags `wobbly run` has", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const { ROOT, runCli } = await import('./helpers.js');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### A GitHub Actions job'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const workflow = parse(block) as { jobs: { wobbly: { steps: { run?: string; uses?: string }[] } } };
+  const steps = workflow.jobs.wobbly.steps;
+  assert.ok(steps.some((s) => s.uses?.startsWith('actions/upload-artifact@')));
+  const script = steps.map((s) => s.run ?? '').join('\n');
+  const flags = new Set([...script.matchAll(/(?:^|[\s(])(--[a-z-]+)/g)].map((m) => m[1]!));
+  assert.ok(flags.has('--baseline') && flags.has('--save-baseline') && flags.has('--json'), [...flags].join(' '));
+  const help = (await runCli(['run', '--help'])).stdout;
+  for (const f of flags) if (f !== '--host' && f !== '--port') assert.match(help, new RegExp(`${f}[ ,]`), `wobbly run has ${f}`);
+});

@@ -1,0 +1,220 @@
+// CI gating end to end: the real CLI against real loopback servers whose service time is known
+// (test/servers/stall-server.ts: /slow?ms=30 answers in 30 ms, or 45 ms with SLOWDOWN=1.5).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
+import type { RunResult } from '../src/result/types.js';
+
+const SCENARIO = join(ROOT, 'test/fixtures/latency.yaml');
+const SERVER = join(ROOT, 'dist/test/servers/stall-server.js');
+const dir = tempDir();
+let server: TestServer;
+let slower: TestServer;
+
+before(async () => {
+  server = await startServer(SERVER);
+  slower = await startServer(SERVER, [], { SLOWDOWN: '1.5' });
+});
+after(async () => {
+  await server.stop();
+  await slower.stop();
+});
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+const ms = (actual: string) => Number(/^([\d.]+) ms$/.exec(actual)?.[1] ?? NaN);
+const noEscapes = (text: string) => assert.doesNotMatch(text, /\u001b/, 'no colour or cursor codes off a terminal');
+type Stats = { requests: number; connections: number };
+
+test('expectations that hold exit 0; a failing one exits 1, with the actual value in JSON and report', async () => {
+  const json = join(dir, 'pass.json');
+  let r = await runCli(['run', SCENARIO, '--target', server.url, '--json', json, '--expect', 'api.p50 < 100ms', '--expect', 'api.p50 >= 30ms', '--expect', 'verdict.event-loop-stall == clear']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  let result = read(json);
+  assert.equal(result.pass, true);
+  assert.deepEqual(result.expectations.map((e) => e.expr), ['api.errorRate < 1%', 'api.p50 < 100ms', 'api.p50 >= 30ms', 'verdict.event-loop-stall == clear']);
+  const p50 = ms(result.expectations[1]!.actual);
+  assert.ok(p50 >= 30 && p50 < 45, `p50 ${p50}`);
+  assert.equal(p50, Math.round(result.actors.api!.summary.latencyMs.p50));
+  assert.match(r.stdout, /pass {2}api\.p50 < 100ms {2}\(actual \d+ ms\)/);
+  assert.match(r.stdout, /PASS: 4 expectations held/);
+  noEscapes(r.stdout + r.stderr);
+
+  const failed = join(dir, 'fail.json');
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--json', failed, '--expect', 'api.p99 < 10ms', '--expect', 'verdict.pool-starvation == clear']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  result = read(failed);
+  assert.equal(result.pass, false);
+  const [, p99, pool] = result.expectations;
+  assert.equal(p99!.pass, false);
+  assert.ok(ms(p99!.actual) >= 30, p99!.actual);
+  // No actor of this scenario can show pool starvation: not measured, so not passed.
+  assert.deepEqual(pool, { expr: 'verdict.pool-starvation == clear', pass: false, actual: 'not measured (no actor of this run can show pool-starvation)' });
+  assert.match(r.stdout, /FAIL {2}api\.p99 < 10ms {2}\(actual \d+ ms\)/);
+  assert.match(r.stdout, /FAIL: 2 of 3 expectations failed/);
+});
+
+test('malformed expectations, tolerances and baselines exit 2 before any request reaches the server', async () => {
+  const before = await getJson<Stats>(`${server.url}/stats`);
+  const json = join(dir, 'never.json');
+  let r = await runCli(['run', SCENARIO, '--target', server.url, '--json', json, '--expect', 'api.p99 < 200']);
+  assert.equal(r.code, 2);
+  assert.deepEqual(r.stderr.split('\n').slice(0, 4), [
+    `${SCENARIO}: --expect[0]: "api.p99 < 200" — expected a unit after 200 (ms or s): p99 is a latency (column 14)`,
+    '    api.p99 < 200',
+    '                 ^',
+    'wobbly: 1 problem in the scenario; nothing was sent to the target. Fix them and check with `wobbly validate <file>`.',
+  ]);
+
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--expect', 'apx.p99 < 2s', '--expect', 'api.p95 < 2s']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--expect\[0\]: "apx\.p99 < 2s" — unknown actor "apx" \(did you mean "api"\?\); the actors are: api \(or verdict\.<id>\)/);
+  assert.match(r.stderr, /--expect\[1\]: "api\.p95 < 2s" — unknown metric "p95" .*; api \(probe\) has: rps, p50, p90, p99, max, min, mean, failures, errorRate, requests, unfinished, bytes/);
+  assert.match(r.stderr, /2 problems in the scenario/);
+
+  // In the file: the line of the expectation.
+  const file = join(dir, 'bad-expect.yaml');
+  writeFileSync(file, readFileSync(SCENARIO, 'utf8').replace('  - api.errorRate < 1%', '  - api.errorRate < 1%\n  - verdict.event-loop-stall => clear'));
+  r = await runCli(['validate', file]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad-expect\.yaml:17: expect\[1\]: "verdict\.event-loop-stall => clear" — "=>" is not a comparison; did you mean ">="\? \(column 26\)/);
+
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', join(dir, 'missing.json')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /wobbly: .*missing\.json: not a readable JSON baseline \(ENOENT\)/);
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--max-regression', '10%']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--max-regression needs --baseline FILE/);
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', SCENARIO, '--max-regression', 'p95=10%']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /"p95" is not a metric a baseline compares; use one of rps, p50, p90, p99, max, mean, errorRate/);
+
+  const afterStats = await getJson<Stats>(`${server.url}/stats`);
+  assert.equal(afterStats.requests, before.requests, 'no request reached the server');
+  assert.ok(afterStats.connections - before.connections <= 1, 'no connection but our own /stats');
+  assert.equal(existsSync(json), false);
+});
+
+test('the same server against its own baseline passes 10 times; 50% slower fails with the figures', async (t) => {
+  const baseline = join(dir, 'baseline.json');
+  let r = await runCli(['run', SCENARIO, '--target', server.url, '--save-baseline', baseline, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(read(baseline).schemaVersion, 1);
+
+  const figures: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const json = join(dir, `same-${i}.json`);
+    r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', json, '--quiet']);
+    const b = read(json).baseline!;
+    const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% p=${c.test!.p.toPrecision(2)}`).join(', ');
+    figures.push(`run ${i + 1}: ${line}`);
+    t.diagnostic(`self-baseline ${figures.at(-1)}`);
+    assert.equal(r.code, 0, `false regression on run ${i + 1}: ${line}\n${r.stdout}${r.stderr}`);
+    assert.equal(b.regressions, 0);
+    assert.equal(b.comparisons.length, 4);
+    for (const c of b.comparisons) assert.equal(c.test?.n1, 10, `${c.metric}: 10 full 200 ms buckets`);
+  }
+
+  const json = join(dir, 'slower.json');
+  const junit = join(dir, 'slower.xml');
+  const markdown = join(dir, 'slower.md');
+  const summary = join(dir, 'step-summary.md');
+  writeFileSync(summary, 'earlier step\n');
+  r = await runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', json, '--junit', junit, '--markdown', markdown], {
+    env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+  });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const result = read(json);
+  const b = result.baseline!;
+  const p50 = b.comparisons.find((c) => c.metric === 'p50')!;
+  t.diagnostic(`50% slower: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% p=${c.test!.p.toPrecision(2)}${c.regression ? ' REGRESSION' : ''}`).join(', ')}`);
+  assert.equal(p50.regression, true);
+  assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
+  assert.ok(p50.baseline >= 30 && p50.baseline < 40 && p50.current >= 45 && p50.current < 55, `${p50.baseline} → ${p50.current}`);
+  assert.ok(p50.test!.p < b.alphaPerTest, `p ${p50.test!.p}`);
+  assert.equal(b.comparisons.find((c) => c.metric === 'rps')!.regression, false, 'the probe still sends 40/s');
+  assert.equal(result.pass, false);
+  assert.match(r.stdout, /REGRESSION api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); Mann–Whitney U on p50 per bucket \(10 vs 10 buckets, \w+\): U = 100, p = [\d.e-]+ < 0\.0125/);
+  assert.match(r.stdout, /FAIL: \d regressions? against .*baseline\.json/);
+
+  // GitHub Actions: an ::error annotation per regression, escaped; the Markdown appended to the step summary.
+  const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+  assert.ok(annotations.length >= 1 && annotations.length <= 3, annotations.join('\n'));
+  assert.match(annotations.find((l) => l.includes('api.p50'))!, /^::error title=wobbly test-latency%3A regression%3A api\.p50 \+\d+\.\d%25::api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%25, tolerance 10%25\)/);
+  const step = readFileSync(summary, 'utf8');
+  assert.ok(step.startsWith('earlier step\n### wobbly: test-latency ❌\n'), step.slice(0, 80));
+  assert.equal(step.slice('earlier step\n'.length), `${readFileSync(markdown, 'utf8')}\n`);
+  assert.match(step, /\| ❌ \| api\.p50 \| \d+ ms \| \d+ ms \| \+\d+\.\d% \| 10% \| [\d.e-]+ \| REGRESSION \|/);
+
+  // JUnit: well-formed for a real XML parser, one testcase per expectation, verdict and comparison.
+  const cases = parseJunit(junit);
+  const regressions = b.comparisons.filter((c) => c.regression).length;
+  assert.deepEqual(cases.suite, { tests: '6', failures: String(regressions), errors: '0', skipped: '0' });
+  assert.deepEqual(
+    cases.cases.map((c) => [c.classname, c.name, c.failure !== null]),
+    [
+      ['wobbly.test-latency.expectations', 'api.errorRate < 1%', false],
+      ['wobbly.test-latency.verdicts', 'event-loop-stall', false],
+      ...b.comparisons.map((c) => ['wobbly.test-latency.baseline', `api.${c.metric}`, c.regression]),
+    ],
+  );
+  assert.match(cases.cases.find((c) => c.name === 'api.p50')!.failure!, /^api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); Mann–Whitney U/);
+
+  // wobbly diff: the two results side by side.
+  const d = await runCli(['diff', baseline, json]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /A baseline\.json: test-latency/);
+  assert.match(d.stdout, /api\s+p50\s+\d+ ms\s+\d+ ms\s+\+\d+\.\d%\s+[\d.e-]+/);
+  assert.match(d.stdout, /event-loop-stall\s+clear\s+clear/);
+  noEscapes(d.stdout);
+  const bad = await runCli(['diff', baseline, SCENARIO]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /latency\.yaml: not a readable JSON result/);
+});
+
+interface JunitCase {
+  classname: string;
+  name: string;
+  failure: string | null;
+}
+
+/** Parse with Python's expat-based parser (a real XML parser: it rejects anything not well-formed). */
+function parseJunit(file: string): { suite: Record<string, string>; cases: JunitCase[] } {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const script = [
+    'import json, sys, xml.dom.minidom as m',
+    'doc = m.parse(sys.argv[1])',
+    'root = doc.documentElement',
+    'assert root.tagName == "testsuites", root.tagName',
+    'suites = root.getElementsByTagName("testsuite")',
+    'assert len(suites) == 1',
+    's = suites[0]',
+    'cases = []',
+    'for c in s.getElementsByTagName("testcase"):',
+    '    f = c.getElementsByTagName("failure")',
+    '    cases.append({"classname": c.getAttribute("classname"), "name": c.getAttribute("name"), "failure": f[0].getAttribute("message") if f else None})',
+    'print(json.dumps({"suite": {k: s.getAttribute(k) for k in ["tests", "failures", "errors", "skipped"]}, "cases": cases}))',
+  ].join('\n');
+  const out = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
+  assert.equal(out.status, 0, `not well-formed XML: ${out.stderr}`);
+  return JSON.parse(out.stdout) as { suite: Record<string, string>; cases: JunitCase[] };
+}
+
+test('on a terminal: colours and a progress line; with NO_COLOR neither', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a pseudo-terminal' }, () => {
+  const onTerminal = (env: Record<string, string | undefined>) => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/wobbly.js'))} run ${JSON.stringify(SCENARIO)} --target ${server.url} --set duration=1s`;
+    const e = { ...process.env, ...env };
+    if (env.NO_COLOR === undefined) delete e.NO_COLOR;
+    const out = spawnSync('/usr/bin/script', ['-qefc', cmd, '/dev/null'], { encoding: 'utf8', env: e, timeout: 30_000 });
+    assert.equal(out.status, 0, out.stdout + out.stderr);
+    return out.stdout;
+  };
+  const plain = onTerminal({ NO_COLOR: '1', TERM: 'xterm' });
+  assert.match(plain, /clear\s+event-loop-stall/);
+  assert.doesNotMatch(plain, /\u001b/);
+  const colored = onTerminal({ TERM: 'xterm' });
+  assert.match(colored, /\r\u001b\[2Ktest-latency \d\.\ds\/1s/, 'progress line');
+  assert.match(colored, /\u001b\[32mclear/, 'coloured verdict');
+});

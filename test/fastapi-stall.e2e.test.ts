@@ -1,0 +1,39 @@
+// Seed 001 on real FastAPI under uvicorn: serialising a large response_model stalls the event
+// loop; returning a pre-serialised Response (the seed's fix) shortens the stall.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers.js';
+import { FASTAPI_FIXTURES, requirePythonStack } from './fastapi.js';
+import type { RunResult } from '../src/result/types.js';
+
+const dir = tempDir();
+before(requirePythonStack);
+
+async function run(heavyPath: string, name: string): Promise<RunResult> {
+  const json = join(dir, `${name}.json`);
+  const r = await runCli(['run', join(FASTAPI_FIXTURES, 'large-response.yaml'), '--set', `heavyPath=${heavyPath}`, '--json', json], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  return JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+}
+
+test('seed 001: /clients stalls the event loop for most of its serialisation; /clients-fixed much less', async () => {
+  const slow = await run('/clients', 'clients');
+  const v = slow.verdicts.find((x) => x.id === 'event-loop-stall')!;
+  assert.equal(v.status, 'detected', v.summary);
+  const e = v.evidence as { longestStallMs: number; stalls: { during: string[]; lengthMs: number }[] };
+  const heavyMs = slow.actors.heavy!.requests![0]!.latencyMs;
+  // The stall is part of the request's own time (model → dict → JSON on the loop), and long.
+  assert.ok(e.longestStallMs >= 400, `longest stall ${e.longestStallMs} ms`);
+  assert.ok(e.longestStallMs <= heavyMs + 50, `stall ${e.longestStallMs} ms within the request's ${heavyMs} ms`);
+  const longest = e.stalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
+  assert.deepEqual(longest.during, ['heavy']);
+  assert.match(v.summary, /stopped answering GET \/\.well-known\/live for .* while GET \/clients \(heavy\) was in flight/);
+
+  const fixed = await run('/clients-fixed', 'clients-fixed');
+  const vf = fixed.verdicts.find((x) => x.id === 'event-loop-stall')!;
+  const fixedLongest = (vf.evidence as { longestStallMs: number }).longestStallMs;
+  assert.ok(fixedLongest < e.longestStallMs / 2, `fixed variant's longest stall ${fixedLongest} ms vs ${e.longestStallMs} ms`);
+  assert.ok(fixed.server && slow.server, 'wobbly started and stopped uvicorn');
+});

@@ -112,7 +112,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   clearInterval(watch);
   interrupt.removeEventListener('abort', onInterrupt);
   selfLag.stop();
-  // Every actor done before the deadline (streams that ended, single requests): the run was that long.
-  record.durationMs = record.stoppedBy ? clock.now() : Math.min(clock.now(), scenario.durationMs);
+  // Probes are scheduled up to the deadline; without any, every actor may be done well before it
+  // (streams that ended, single requests): then the run was as long as it really took.
+  const toDeadline = scenario.actors.some((a) => a.kind === 'probe');
+  record.durationMs = record.stoppedBy ? clock.now() : toDeadline ? scenario.durationMs : Math.min(clock.now(), scenario.durationMs);
   return record;
 }

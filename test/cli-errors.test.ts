@@ -104,10 +104,10 @@ test('Ctrl-C mid-run: partial result written atomically, exit 130', async () => 
   const json = join(dir, 'interrupted.json');
   const before = (await getJson<{ requests: number }>(`${server.url}/stats`)).requests;
   const run = startCli(['run', join(ROOT, 'test/fixtures/stall.yaml'), '--target', server.url, '--set', 'duration=30s', '--json', json]);
-  // Interrupt once the run is well under way (20 calibration requests, then 100 probes/s), however slow the start.
+  // Interrupt once the run is well under way (100 calibration requests, then 100 probes/s), however slow the start.
   for (let i = 0; i < 200; i++) {
     await sleep(50);
-    if ((await getJson<{ requests: number }>(`${server.url}/stats`)).requests - before >= 150) break;
+    if ((await getJson<{ requests: number }>(`${server.url}/stats`)).requests - before >= 250) break;
   }
   run.child.kill('SIGINT');
   const r = await run.done;

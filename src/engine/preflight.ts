@@ -43,7 +43,9 @@ export interface Calibration {
   p50Ms: number;
 }
 
-const CALIBRATION_REQUESTS = 20;
+// 100 cheap requests (a fraction of a second) so that one slow outlier does not make the p99 and
+// thus the stall threshold: with 100 samples the p99 is the second slowest.
+const CALIBRATION_REQUESTS = 100;
 const CALIBRATION_BUDGET_MS = 3000;
 
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */

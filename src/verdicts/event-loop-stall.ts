@@ -50,7 +50,7 @@ function judgeProbe(a: StallAnalysis, windows: InFlightWindow[]): Verdict {
       status: 'detected',
       summary:
         `The server stopped answering ${a.label} for ${formatMs(top.lengthMs)} (from ${formatMs(top.startMs)} into the run; the delayed probes were all answered by ${formatMs(top.endMs)}) ` +
-        `${whatRan(top.during, windows)}: ${top.probesAffected} probes waited${more}. Its event loop was blocked.`,
+        `${whatRan(top.during, windows)}: ${top.probesAffected} ${top.probesAffected === 1 ? "probe" : "probes"} waited${more}. Its event loop was blocked.`,
       evidence,
     };
   }

@@ -40,7 +40,7 @@ test('a bad scenario: every problem with file, line, path and expectation; exit 
     /bad\.yaml:6: actors\[0\]\.rat: unknown field \(did you mean "rate"\?\)/,
     /bad\.yaml:9: actors\[1\]\.at: expected a duration .* got "soon"/,
     /bad\.yaml:10: actors\[1\]\.count: expected at least 1/,
-    /bad\.yaml:11: actors\[2\]\.kind: expected one of "probe", "request", got "blast"/,
+    /bad\.yaml:11: actors\[2\]\.kind: expected one of "probe", "request", (?:"[a-z-]+", )*got "blast"/,
     /bad\.yaml:15: actors\[3\]\.rate: unknown param \$\{speed\}/,
     /bad\.yaml:17: actors\[3\]\.extract\.tid: regex "\(" is not a valid regular expression/,
     /10 problems in the scenario; nothing was sent to the target/,

@@ -2,6 +2,7 @@
 // scenario/schema.ts, its runner here.
 import type { ActorSpec } from '../types.js';
 import type { ActorContext } from './context.js';
+import { runLoad, runSweep } from './load.js';
 import { runProbe } from './probe.js';
 import { runRequest } from './request.js';
 
@@ -10,6 +11,8 @@ type Runners = { [K in ActorSpec['kind']]: (spec: Extract<ActorSpec, { kind: K }
 export const RUNNERS: Runners = {
   probe: runProbe,
   request: runRequest,
+  load: runLoad,
+  sweep: runSweep,
 };
 
 export function runActor(spec: ActorSpec, ctx: ActorContext): Promise<void> {

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../scenario/units.js';
+import { concurrencyEvidenceText, loadSections } from './load-section.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -116,6 +117,7 @@ function evidenceText(v: Verdict): string[] {
     if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
     return lines;
   }
+  if (v.id === 'pool-starvation' || v.id === 'serialized') return concurrencyEvidenceText(e);
   return Object.entries(e)
     .filter(([, x]) => typeof x !== 'object')
     .map(([k, x]) => `${k}: ${String(x)}`);
@@ -152,6 +154,8 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));
   }
   parts.push('', bold('Summary'), actorsTable(r));
+  const loads = loadSections(r);
+  if (loads) parts.push('', bold('Closed-model load (ab-like)'), loads);
   const tl = timelineTable(r);
   if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
   if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));

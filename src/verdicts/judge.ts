@@ -2,10 +2,15 @@
 import type { Analysis } from '../analysis/analyse.js';
 import type { Verdict } from '../types.js';
 import { judgeEventLoopStall } from './event-loop-stall.js';
+import { judgePoolStarvation, judgeSerialized } from './pool-starvation.js';
 
 export function judge(analysis: Analysis): Verdict[] {
   const verdicts: Verdict[] = [];
   const stall = judgeEventLoopStall(analysis);
   if (stall) verdicts.push(stall);
+  const pool = judgePoolStarvation(analysis);
+  if (pool) verdicts.push(pool);
+  const serialized = judgeSerialized(analysis);
+  if (serialized) verdicts.push(serialized);
   return verdicts;
 }

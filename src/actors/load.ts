@@ -134,7 +134,7 @@ class LoadThreads {
           connections,
           startMs: Number.isFinite(meter.firstSentMs) ? meter.firstSentMs : startAtMs,
           sendUntilMs,
-          endMs: Number.isFinite(meter.lastEndMs) ? meter.lastEndMs : ctx.clock.now(),
+          endMs: Math.max(...[meter.lastEndMs, meter.stoppedAtMs].filter(Number.isFinite), startAtMs),
           aborted: ctx.stop.aborted || unfinished > 0,
           recorder: phaseRecorder,
           meter,

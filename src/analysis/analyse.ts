@@ -38,6 +38,11 @@ export function analyse(record: RunRecord): Analysis {
     if (spec.kind !== 'request' || !rec.log) continue;
     for (const s of rec.log) windows.push({ actor: name, label: requestLabel(spec), startMs: s.sentMs, endMs: s.endMs });
   }
+  // A load (or a sweep's step) is in flight from its first request to its last answer.
+  for (const [name, rec] of record.actors) {
+    const spec = record.specs.get(name)!;
+    for (const p of rec.phases) windows.push({ actor: name, label: `${requestLabel(spec)} ×${p.connections}`, startMs: p.startMs, endMs: p.endMs });
+  }
 
   const stalls: StallAnalysis[] = [];
   for (const [name, rec] of record.actors) {

@@ -71,6 +71,8 @@ export const RULES = {
   servedWithinS: 1.5,
   /** A gap of this many S between consecutive first-wave answers ends a wave. */
   waveGapS: 0.3,
+  /** The steady-state window must hold at least 2 N requests and this many. */
+  minWindowRequests: 8,
   /** Too short to tell a pool from the CPU and the network stack. */
   minServiceMs: 2,
   /** Above this share of failures the estimate is not trusted. */
@@ -138,9 +140,10 @@ export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   const C = est.effectiveConcurrency ?? 0;
   const R = est.latencyUnderLoadMs ?? 0;
   const inconclusive = (reason: InconclusiveReason): ConcurrencyEstimate => ({ ...est, outcome: 'inconclusive', reason });
-  if (!est.window || est.window.requests < Math.max(2 * N, 10)) return inconclusive('too-short');
+  if (N === 1) return { ...est, outcome: 'clear' };
+  if (!est.window || est.window.requests < Math.max(2 * N, RULES.minWindowRequests)) return inconclusive('too-short');
   if (est.failureRate > RULES.maxFailureRate) return inconclusive('failures');
-  if (N === 1 || C >= RULES.starvedBelow * N) return { ...est, outcome: 'clear' };
+  if (C >= RULES.starvedBelow * N) return { ...est, outcome: 'clear' };
   if (S < RULES.minServiceMs) return inconclusive('too-fast');
   const turnaround = est.turnaroundMs ?? 0;
   if (turnaround > RULES.maxTurnaroundShare * (R + turnaround) || est.clientLag.p99Ms > Math.max(20, 0.25 * R)) return inconclusive('client-bound');
@@ -175,11 +178,15 @@ interface Window {
   latencySum: number;
 }
 
-/** Send slots after the first S and before the last S, cut before any slot with a request cut short. */
+/**
+ * Send slots after the first S and before the last S. When the end of the run cut requests short,
+ * the window also ends one longest latency before that moment, and before any slot with a request
+ * cut short: otherwise only the requests that happened to be fast would be left near the end.
+ */
 function steadyWindow(m: LoadMeterData, S: number): Window | undefined {
   if (!Number.isFinite(m.firstSentMs)) return undefined;
   const from = Math.ceil((m.firstSentMs + S) / m.slotMs);
-  let to = Math.floor((m.lastSentMs - S) / m.slotMs); // exclusive
+  let to = Math.floor((Math.min(m.lastSentMs - S, m.stoppedAtMs - m.maxLatencyMs)) / m.slotMs); // exclusive
   for (let i = from; i < to; i++) {
     if (m.unfinished[i]) {
       to = i;

@@ -8,8 +8,14 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runAndReport } from './run-command.js';
 
-/** The built-in scenarios the demo runs, in order, with the demo target's settings. */
-export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number }[] = [{ name: 'liveness-during-heavy' }];
+/** The built-in scenarios the demo runs, in order, with the demo target's settings (pool: slots of its /pool). */
+export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number; pool?: number }[] = [
+  { name: 'liveness-during-heavy' },
+  // Seed 002's numbers: 50 concurrent requests against anyio's 40 tokens.
+  { name: 'pool-starvation', pool: 40 },
+  { name: 'serialized-handler' },
+  { name: 'concurrency-sweep' },
+];
 
 export function demoTargetEntry(): string {
   return fileURLToPath(new URL('../demo/main.js', import.meta.url));
@@ -31,7 +37,7 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
     if (io.interrupt.aborted) return EXIT.interrupted;
     const server = await ChildServer.start({
       command: process.execPath,
-      args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1)],
+      args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1), ...(d.pool ? ['--pool', String(d.pool)] : [])],
       readyLine: /listening on (http:\/\/\S+)/,
     });
     try {

@@ -27,6 +27,10 @@ export interface LoadMeterData {
   firstSentMs: number;
   lastSentMs: number;
   lastEndMs: number;
+  /** Longest latency of a finished request (ms). */
+  maxLatencyMs: number;
+  /** When the requests still in flight were cut short (the end of the run); Infinity: never. */
+  stoppedAtMs: number;
 }
 
 /** One closed-model phase: a load actor's whole run, or one step of a sweep. */
@@ -77,6 +81,8 @@ export class LoadMeter {
   private firstSentMs = Infinity;
   private lastSentMs = -Infinity;
   private lastEndMs = -Infinity;
+  private maxLatencyMs = 0;
+  private stoppedAtMs = Infinity;
 
   constructor(
     readonly slotMs: number,
@@ -98,10 +104,12 @@ export class LoadMeter {
     if (r.seq === 0) this.firstWaveMs.push(answered ? r.endMs - r.sentMs : Infinity);
     if (r.error === 'unfinished') {
       this.unfinished[s]!++;
+      this.stoppedAtMs = Math.min(this.stoppedAtMs, r.endMs);
       return;
     }
     this.finished[s]!++;
     this.latencySum[s]! += r.endMs - r.sentMs;
+    this.maxLatencyMs = Math.max(this.maxLatencyMs, r.endMs - r.sentMs);
     this.wireBytes += r.wireBytes;
     this.lastEndMs = Math.max(this.lastEndMs, r.endMs);
     if (r.gapMs === r.gapMs) {
@@ -134,6 +142,8 @@ export class LoadMeter {
       firstSentMs: this.firstSentMs,
       lastSentMs: this.lastSentMs,
       lastEndMs: this.lastEndMs,
+      maxLatencyMs: this.maxLatencyMs,
+      stoppedAtMs: this.stoppedAtMs,
     };
   }
 }
@@ -166,6 +176,8 @@ export function mergeMeters(parts: readonly LoadMeterData[]): LoadMeterData {
       firstSentMs: Math.min(m.firstSentMs, p.firstSentMs),
       lastSentMs: Math.max(m.lastSentMs, p.lastSentMs),
       lastEndMs: Math.max(m.lastEndMs, p.lastEndMs),
+      maxLatencyMs: Math.max(m.maxLatencyMs, p.maxLatencyMs),
+      stoppedAtMs: Math.min(m.stoppedAtMs, p.stoppedAtMs),
     }),
     parts[0]!,
   );

@@ -4,7 +4,7 @@ import type { ActorResult, LoadPhaseResult, RunResult } from '../result/types.js
 import { formatMs } from '../scenario/units.js';
 
 const num = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const fmtC = (c: number | null) => (c === null ? '-' : c >= 10 ? c.toFixed(0) : c.toFixed(1));
+const fmtC = (c: number | null) => (c === null ? '-' : Number.isInteger(c) || c >= 10 ? c.toFixed(0) : c.toFixed(1));
 const fmtMsCell = (x: number | undefined) => (x === undefined ? '-' : x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1));
 
 function failures(p: LoadPhaseResult): string {

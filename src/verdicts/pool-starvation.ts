@@ -29,7 +29,7 @@ export const SERIALIZED_HINT =
   'or wrap the call: `await run_in_threadpool(fn, ...)`. If the probes were answered meanwhile, look for a lock or a pool of one (threading.Lock, a single DB connection). ' +
   'CPU-bound work needs processes: a ProcessPoolExecutor, or more workers (`uvicorn --workers N`).';
 
-const fmtC = (c: number) => (c >= 10 ? c.toFixed(0) : c.toFixed(1));
+const fmtC = (c: number) => (Number.isInteger(c) || c >= 10 ? c.toFixed(0) : c.toFixed(1));
 const fmtRps = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** "GET /pool?ms=200 (load)" or "GET /pool?ms=200 (sweep, N = 8)" */

@@ -388,7 +388,7 @@ function toScenario(
         file,
         line: lineOf(['actors', i, 'step']),
         path: `actors[${i}].step`,
-        message: `${steps.length} steps of ${formatMs(stepMs)}${pauseMs ? ` and pauses of ${formatMs(pauseMs)}` : ''} from ${formatMs(startMs)} need ${formatMs(needMs)}, but the run lasts ${raw.duration}: lengthen duration or shorten step`,
+        message: `${steps.length} steps of ${formatMs(stepMs)}${pauseMs ? ` and pauses of ${formatMs(pauseMs)}` : ''}${startMs ? ` from ${formatMs(startMs)}` : ''} need ${formatMs(needMs)}, but the run lasts ${raw.duration}: lengthen duration or shorten step`,
       });
     }
     return { kind: 'sweep', ...closed, steps, stepMs, amount: a.amount, pauseMs };

@@ -1,7 +1,8 @@
 // Test target for closed-model loads: pools of M slots, a handler that blocks its event loop, and
 // one with per-request CPU overhead but no pool (like uvicorn's `async def` under load).
 // Usage: node dist/test/servers/pool-server.js  → prints "listening on http://127.0.0.1:PORT".
-//   /pool/<M>?ms=200       waits for one of M slots (FIFO, like anyio's CapacityLimiter), then sleeps
+//   /pool/<M>?ms=200&id=a  waits for one of M slots (FIFO, like anyio's CapacityLimiter), then sleeps;
+//                          one pool per M and id
 //   /blocking?ms=200       sleeps without yielding the event loop (time.sleep in async def)
 //   /slower?ms=200&per=0.5 no pool, but slower under load: sleeps ms + per × requests in flight
 //                          (like uvicorn's `async def` at 50 connections: 227 ms instead of 203)
@@ -28,7 +29,7 @@ class Slots {
   }
 }
 
-const pools = new Map<number, Slots>();
+const pools = new Map<string, Slots>();
 let slowerInFlight = 0;
 const cell = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,8 +44,9 @@ const server = createServer((req, res) => {
   const pool = /^\/pool\/(\d+)$/.exec(url.pathname);
   if (pool) {
     const m = Number(pool[1]);
-    let slots = pools.get(m);
-    if (!slots) pools.set(m, (slots = new Slots(m)));
+    const key = `${m}/${url.searchParams.get('id') ?? ''}`;
+    let slots = pools.get(key);
+    if (!slots) pools.set(key, (slots = new Slots(m)));
     const s = slots;
     void s.acquire().then(async () => {
       await sleep(ms);

@@ -2,11 +2,13 @@
 // steady-state throughput and S the unloaded service time. C < 0.9 N says the server did not
 // handle the N requests at once; the first wave tells a pool from mere per-request overhead.
 //
-// X comes from Little's law over the steady-state window (requests sent after the first S and
-// before the last S of the load, none cut short by the end of the run): each of the N
-// connections completes one request per cycle (latency + wobbly's own turnaround), so
-// X = N / mean cycle × the share answered OK. Counting answers in a window instead is off by a
-// whole wave at each end when a pool answers in waves (M at a time, every S).
+// X is counted: answers per second over the steady-state window (after the first S of the load
+// and before its last S, while every connection is busy). A pool answers in waves (M at a time,
+// every S): the window's ends are put in the middle of a quiet gap between answers, so that it
+// holds whole waves; otherwise one wave more or less at each end would be off by up to M/k.
+// Little's law over requests sent in the window (X = N / mean latency) looked like an alternative,
+// but a few requests that starve for seconds (measured on uvicorn with 10 anyio tokens) drag it
+// down by 10 %; counting answers does not care which request they belong to.
 //
 // The first wave: all N connections send at once. A pool of M < N answers M of them after ~S and
 // the next ones a whole S later (a gap); a server that is merely slower under load answers all N
@@ -41,15 +43,14 @@ export interface ConcurrencyEstimate {
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   /** The calibration requests got this HTTP error status (S is then unknown). */
   calibrationStatus?: number;
-  /** Steady-state window (by send time) and the requests sent in it. */
+  /** Steady-state window (by answer time) and the requests answered in it. */
   window?: { startMs: number; endMs: number; requests: number };
+  /** Mean latency of the requests answered in the window. */
   latencyUnderLoadMs?: number;
   /** wobbly's own mean time between an answer and the connection's next request. */
   turnaroundMs?: number;
-  /** X, by Little's law over the window. */
+  /** X: answers per second over the window. */
   throughputRps?: number;
-  /** Answers per second counted over the load without its first and last S (for comparison). */
-  countedRps?: number;
   /** C = X × S */
   effectiveConcurrency?: number;
   firstWave: FirstWave;
@@ -115,20 +116,15 @@ export function estimateConcurrency(input: EstimateInput): ConcurrencyEstimate {
 
   const w = steadyWindow(m, S);
   const turnaroundMs = m.gapCount ? m.gapSumMs / m.gapCount : 0;
-  const countedRps = countedThroughput(m, S);
-  if (!w || w.finished === 0) return { ...base, reason: 'too-short', ...(countedRps !== undefined ? { countedRps } : {}) };
-  const latencyUnderLoadMs = w.latencySum / w.finished;
-  const cycleMs = latencyUnderLoadMs + turnaroundMs;
-  const throughputRps = (N / cycleMs) * 1000 * (w.ok / w.finished);
-  const C = (throughputRps * S) / 1000;
+  if (!w || w.ok === 0) return { ...base, reason: 'too-short', turnaroundMs };
+  const throughputRps = (w.ok / (w.endMs - w.startMs)) * 1000;
   const est: ConcurrencyEstimate = {
     ...base,
-    window: { startMs: w.startMs, endMs: w.endMs, requests: w.finished },
-    latencyUnderLoadMs,
+    window: { startMs: w.startMs, endMs: w.endMs, requests: w.ok },
+    latencyUnderLoadMs: w.latencySum / w.ok,
     turnaroundMs,
     throughputRps,
-    ...(countedRps !== undefined ? { countedRps } : {}),
-    effectiveConcurrency: C,
+    effectiveConcurrency: (throughputRps * S) / 1000,
   };
   return classify(est);
 }
@@ -173,45 +169,51 @@ export function analyseFirstWave(latencies: readonly number[], S: number | undef
 interface Window {
   startMs: number;
   endMs: number;
-  finished: number;
   ok: number;
   latencySum: number;
 }
 
 /**
- * Send slots after the first S and before the last S. When the end of the run cut requests short,
- * the window also ends one longest latency before that moment, and before any slot with a request
- * cut short: otherwise only the requests that happened to be fast would be left near the end.
+ * Answers between the load's first send + S and the end of its sending − S (after that the
+ * connections fall idle, or the run cut them short), each end moved to the middle of the longest
+ * quiet gap within S of it (all of it when the answers never pause: then any point will do).
  */
 function steadyWindow(m: LoadMeterData, S: number): Window | undefined {
-  if (!Number.isFinite(m.firstSentMs)) return undefined;
+  if (!Number.isFinite(m.firstSentMs) || !Number.isFinite(m.lastSentMs)) return undefined;
+  const busyUntil = Math.min(m.lastSentMs, m.stoppedAtMs);
+  const span = Math.max(1, Math.ceil(S / m.slotMs));
   const from = Math.ceil((m.firstSentMs + S) / m.slotMs);
-  let to = Math.floor((Math.min(m.lastSentMs - S, m.stoppedAtMs - m.maxLatencyMs)) / m.slotMs); // exclusive
-  for (let i = from; i < to; i++) {
-    if (m.unfinished[i]) {
-      to = i;
-      break;
-    }
-  }
-  if (to <= from) return undefined;
-  const w: Window = { startMs: from * m.slotMs, endMs: to * m.slotMs, finished: 0, ok: 0, latencySum: 0 };
-  for (let i = from; i < to; i++) {
-    w.finished += m.finished[i] ?? 0;
-    w.ok += m.ok[i] ?? 0;
-    w.latencySum += m.latencySum[i] ?? 0;
+  const to = Math.min(m.okByEnd.length, Math.floor((busyUntil - S) / m.slotMs));
+  if (to - from < 2 * span) return undefined;
+  const a = quietest(m.okByEnd, from, from + span);
+  const b = quietest(m.okByEnd, to - span, to);
+  if (b <= a) return undefined;
+  const w: Window = { startMs: a * m.slotMs, endMs: b * m.slotMs, ok: 0, latencySum: 0 };
+  for (let i = a; i < b; i++) {
+    w.ok += m.okByEnd[i] ?? 0;
+    w.latencySum += m.latencyByEnd[i] ?? 0;
   }
   return w;
 }
 
-/** OK answers per second between the load's first send + S and its last answer − S. */
-function countedThroughput(m: LoadMeterData, S: number): number | undefined {
-  if (!Number.isFinite(m.firstSentMs) || !Number.isFinite(m.lastEndMs)) return undefined;
-  const from = Math.ceil((m.firstSentMs + S) / m.slotMs);
-  const to = Math.floor((m.lastEndMs - S) / m.slotMs);
-  if (to <= from) return undefined;
-  let n = 0;
-  for (let i = from; i < to; i++) n += m.okByEnd[i] ?? 0;
-  return (n / ((to - from) * m.slotMs)) * 1000;
+/** The slot in the middle of the longest run of slots without answers in [lo, hi), else the middle of [lo, hi). */
+function quietest(counts: Float64Array, lo: number, hi: number): number {
+  let best = -1;
+  let bestLen = 0;
+  for (let i = lo; i < hi; ) {
+    if (counts[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < hi && !counts[j]) j++;
+    if (j - i > bestLen) {
+      bestLen = j - i;
+      best = i;
+    }
+    i = j;
+  }
+  return bestLen ? best + Math.floor(bestLen / 2) : Math.floor((lo + hi) / 2);
 }
 
 /** A sweep: one estimate per step, and the knee (the first step where the server stops keeping up). */

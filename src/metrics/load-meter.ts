@@ -1,23 +1,17 @@
 // What the concurrency analysis needs from a closed-model load, aggregated online and in fixed
-// memory: per send-time slot (10 ms or more) how many requests went out, how many finished and
-// their summed latency (for Little's law over a steady-state window chosen afterwards), answers
-// per end-time slot, wobbly's own turnaround between an answer and the next send, and the
-// latency of each connection's first request (the first wave: N requests sent at once).
+// memory: per end-time slot (10 ms or more) the answers and their summed latency (throughput and
+// latency over a steady-state window chosen afterwards), wobbly's own turnaround between an answer
+// and the next send, and the latency of each connection's first request (the first wave: N
+// requests sent at once).
 import type { ActorRecorder } from './actor-recorder.js';
 
 export interface LoadMeterData {
   slotMs: number;
   connections: number;
-  /** Per send slot (index = floor(sentMs / slotMs)): requests that got an outcome (answer or error). */
-  finished: Float64Array;
-  /** Per send slot: requests answered with 2xx/3xx. */
-  ok: Float64Array;
-  /** Per send slot: summed latency (ms) of the finished requests. */
-  latencySum: Float64Array;
-  /** Per send slot: requests still in flight when the load was stopped (censored). */
-  unfinished: Float64Array;
-  /** Per end slot: requests answered with 2xx/3xx. */
+  /** Per end slot (index = floor(endMs / slotMs)): requests answered with 2xx/3xx. */
   okByEnd: Float64Array;
+  /** Per end slot: their summed latency (ms). */
+  latencyByEnd: Float64Array;
   gapSumMs: number;
   gapCount: number;
   /** Every byte received: heads, bodies and framing (ab's "Total transferred"). */
@@ -27,8 +21,6 @@ export interface LoadMeterData {
   firstSentMs: number;
   lastSentMs: number;
   lastEndMs: number;
-  /** Longest latency of a finished request (ms). */
-  maxLatencyMs: number;
   /** When the requests still in flight were cut short (the end of the run); Infinity: never. */
   stoppedAtMs: number;
 }
@@ -67,12 +59,8 @@ function grown(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBu
 }
 
 export class LoadMeter {
-  private finished = new Float64Array(64);
-  private ok = new Float64Array(64);
-  private latencySum = new Float64Array(64);
-  private unfinished = new Float64Array(64);
   private okByEnd = new Float64Array(64);
-  private sendSlots = 0;
+  private latencyByEnd = new Float64Array(64);
   private endSlots = 0;
   private gapSumMs = 0;
   private gapCount = 0;
@@ -81,7 +69,6 @@ export class LoadMeter {
   private firstSentMs = Infinity;
   private lastSentMs = -Infinity;
   private lastEndMs = -Infinity;
-  private maxLatencyMs = 0;
   private stoppedAtMs = Infinity;
 
   constructor(
@@ -90,26 +77,14 @@ export class LoadMeter {
   ) {}
 
   record(r: MeteredResult): void {
-    const s = Math.max(0, Math.floor(r.sentMs / this.slotMs));
-    if (s >= this.sendSlots) {
-      this.sendSlots = s + 1;
-      this.finished = grown(this.finished, this.sendSlots);
-      this.ok = grown(this.ok, this.sendSlots);
-      this.latencySum = grown(this.latencySum, this.sendSlots);
-      this.unfinished = grown(this.unfinished, this.sendSlots);
-    }
     this.firstSentMs = Math.min(this.firstSentMs, r.sentMs);
     this.lastSentMs = Math.max(this.lastSentMs, r.sentMs);
     const answered = !r.error && r.status >= 200 && r.status < 400;
     if (r.seq === 0) this.firstWaveMs.push(answered ? r.endMs - r.sentMs : Infinity);
     if (r.error === 'unfinished') {
-      this.unfinished[s]!++;
       this.stoppedAtMs = Math.min(this.stoppedAtMs, r.endMs);
       return;
     }
-    this.finished[s]!++;
-    this.latencySum[s]! += r.endMs - r.sentMs;
-    this.maxLatencyMs = Math.max(this.maxLatencyMs, r.endMs - r.sentMs);
     this.wireBytes += r.wireBytes;
     this.lastEndMs = Math.max(this.lastEndMs, r.endMs);
     if (r.gapMs === r.gapMs) {
@@ -117,24 +92,22 @@ export class LoadMeter {
       this.gapCount++;
     }
     if (!answered) return;
-    this.ok[s]!++;
     const e = Math.max(0, Math.floor(r.endMs / this.slotMs));
     if (e >= this.endSlots) {
       this.endSlots = e + 1;
       this.okByEnd = grown(this.okByEnd, this.endSlots);
+      this.latencyByEnd = grown(this.latencyByEnd, this.endSlots);
     }
     this.okByEnd[e]!++;
+    this.latencyByEnd[e]! += r.endMs - r.sentMs;
   }
 
   data(): LoadMeterData {
     return {
       slotMs: this.slotMs,
       connections: this.connections,
-      finished: this.finished.slice(0, this.sendSlots),
-      ok: this.ok.slice(0, this.sendSlots),
-      latencySum: this.latencySum.slice(0, this.sendSlots),
-      unfinished: this.unfinished.slice(0, this.sendSlots),
       okByEnd: this.okByEnd.slice(0, this.endSlots),
+      latencyByEnd: this.latencyByEnd.slice(0, this.endSlots),
       gapSumMs: this.gapSumMs,
       gapCount: this.gapCount,
       wireBytes: this.wireBytes,
@@ -142,7 +115,6 @@ export class LoadMeter {
       firstSentMs: this.firstSentMs,
       lastSentMs: this.lastSentMs,
       lastEndMs: this.lastEndMs,
-      maxLatencyMs: this.maxLatencyMs,
       stoppedAtMs: this.stoppedAtMs,
     };
   }
@@ -164,11 +136,8 @@ export function mergeMeters(parts: readonly LoadMeterData[]): LoadMeterData {
     (m, p) => ({
       slotMs,
       connections: m.connections + p.connections,
-      finished: addInto(m.finished, p.finished),
-      ok: addInto(m.ok, p.ok),
-      latencySum: addInto(m.latencySum, p.latencySum),
-      unfinished: addInto(m.unfinished, p.unfinished),
       okByEnd: addInto(m.okByEnd, p.okByEnd),
+      latencyByEnd: addInto(m.latencyByEnd, p.latencyByEnd),
       gapSumMs: m.gapSumMs + p.gapSumMs,
       gapCount: m.gapCount + p.gapCount,
       wireBytes: m.wireBytes + p.wireBytes,
@@ -176,7 +145,6 @@ export function mergeMeters(parts: readonly LoadMeterData[]): LoadMeterData {
       firstSentMs: Math.min(m.firstSentMs, p.firstSentMs),
       lastSentMs: Math.max(m.lastSentMs, p.lastSentMs),
       lastEndMs: Math.max(m.lastEndMs, p.lastEndMs),
-      maxLatencyMs: Math.max(m.maxLatencyMs, p.maxLatencyMs),
       stoppedAtMs: Math.min(m.stoppedAtMs, p.stoppedAtMs),
     }),
     parts[0]!,

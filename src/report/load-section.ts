@@ -1,10 +1,10 @@
 // The closed-model part of the terminal report: an ab-like summary per load actor and an
 // N-vs-throughput table per sweep. Pure functions of the JSON result.
 import type { ActorResult, LoadPhaseResult, RunResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../scenario/units.js';
 
 const num = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const fmtC = (c: number | null) => (c === null ? '-' : Number.isInteger(c) || c >= 10 ? c.toFixed(0) : c.toFixed(1));
+const fmtC = (c: number | null) => (c === null ? '-' : formatConcurrency(c));
 const fmtMsCell = (x: number | undefined) => (x === undefined ? '-' : x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1));
 
 function failures(p: LoadPhaseResult): string {

@@ -41,7 +41,6 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
     serviceTimeMs: r2(e.serviceTimeMs),
     serviceTimeSource: e.serviceTimeSource,
     throughputRps: r2(e.throughputRps),
-    ...(e.countedRps !== undefined ? { countedRps: round(e.countedRps, 2) } : {}),
     ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 2) } : {}),
     ...(e.turnaroundMs !== undefined ? { turnaroundMs: round(e.turnaroundMs, 3) } : {}),
     ...(e.window ? { window: { startMs: round(e.window.startMs, 1), endMs: round(e.window.endMs, 1), requests: e.window.requests } } : {}),

@@ -75,7 +75,6 @@ export interface ConcurrencyResult {
   serviceTimeMs: number | null;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   throughputRps: number | null;
-  countedRps?: number;
   latencyUnderLoadMs?: number;
   turnaroundMs?: number;
   window?: { startMs: number; endMs: number; requests: number };

@@ -4,7 +4,7 @@ import type { Analysis } from '../analysis/analyse.js';
 import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
 import { RULES } from '../analysis/concurrency.js';
 import { round } from '../metrics/timeline.js';
-import { formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../scenario/units.js';
 import type { Verdict } from '../types.js';
 
 /** FastAPI/Starlette's default: anyio's CapacityLimiter for `def` endpoints and run_in_threadpool. */
@@ -29,7 +29,6 @@ export const SERIALIZED_HINT =
   'or wrap the call: `await run_in_threadpool(fn, ...)`. If the probes were answered meanwhile, look for a lock or a pool of one (threading.Lock, a single DB connection). ' +
   'CPU-bound work needs processes: a ProcessPoolExecutor, or more workers (`uvicorn --workers N`).';
 
-const fmtC = (c: number) => (Number.isInteger(c) || c >= 10 ? c.toFixed(0) : c.toFixed(1));
 const fmtRps = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** "GET /pool?ms=200 (load)" or "GET /pool?ms=200 (sweep, N = 8)" */
@@ -43,7 +42,7 @@ export function poolCause(m: number): string {
     return `FastAPI runs \`def\` endpoints and run_in_threadpool in anyio's threadpool: ${ANYIO_TOKENS} tokens by default`;
   }
   if (m >= EXECUTOR_RANGE[0] && m <= EXECUTOR_RANGE[1]) {
-    return `asyncio's default executor behind run_in_executor(None, …) and asyncio.to_thread has min(32, cpu + 4) threads: ${m} on a ${m - 4}-CPU server`;
+    return `asyncio's default executor behind run_in_executor(None, …) and asyncio.to_thread has min(32, cpu + 4) threads, ${m} on a ${m - 4}-CPU server; or a limiter or pool set to ${m}`;
   }
   return 'a threadpool, a semaphore or a connection pool of that size';
 }
@@ -52,7 +51,7 @@ function numbers(e: ConcurrencyEstimate): string {
   const S = e.serviceTimeMs!;
   const X = e.throughputRps!;
   const C = e.effectiveConcurrency!;
-  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${fmtC(C)} of ${e.connections}`;
+  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)} of ${e.connections}`;
 }
 
 function waveText(e: ConcurrencyEstimate): string {
@@ -88,7 +87,7 @@ function sweepText(sweeps: readonly SweepAnalysis[], e: ConcurrencyEstimate): st
   if (!sweep?.knee) return '';
   const ns = sweep.steps.map((s) => s.connections);
   const best = sweep.best ? `; best throughput ${fmtRps(sweep.best.throughputRps)} req/s, from N = ${sweep.best.connections}` : '';
-  return ` Over N = ${ns.join(', ')} the knee is at N = ${sweep.knee.connections}: the concurrency limit is about ${fmtC(sweep.knee.limit)}${best}.`;
+  return ` Over N = ${ns.join(', ')} the knee is at N = ${sweep.knee.connections}: the concurrency limit is about ${formatConcurrency(sweep.knee.limit)}${best}.`;
 }
 
 function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstimate[], sweeps: readonly SweepAnalysis[]): Record<string, unknown> {
@@ -104,7 +103,6 @@ function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstimate[], s
     throughputRps: e.throughputRps !== undefined ? round(e.throughputRps, 2) : null,
     ...(e.poolEstimate !== undefined ? { poolSizeEstimate: e.poolEstimate } : {}),
     ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 1) } : {}),
-    ...(e.countedRps !== undefined ? { countedRps: round(e.countedRps, 2) } : {}),
     firstWave: { requests: e.firstWave.requests, served: e.firstWave.served, withinMs: round(e.firstWave.withinMs, 1), ...(e.firstWave.group !== undefined ? { group: e.firstWave.group } : {}) },
     outcome: e.outcome,
     ...(e.reason ? { reason: e.reason } : {}),
@@ -150,7 +148,7 @@ export function judgePoolStarvation(analysis: Analysis): Verdict | undefined {
     const summary =
       hit.outcome === 'serialized'
         ? `${who(hit)}: the server handles one request at a time although ${hit.connections} were sent (${numbers(hit)}): a pool of one, see serialized.`
-        : `${who(hit)}: the server handles at most ~${fmtC(C)} requests at once although ${hit.connections} were sent: a pool of about ${M} (${poolCause(M)}). ` +
+        : `${who(hit)}: the server handles at most ~${formatConcurrency(C)} requests at once although ${hit.connections} were sent: a pool of about ${M} (${poolCause(M)}). ` +
           `${numbers(hit)[0]!.toUpperCase()}${numbers(hit).slice(1)}; ${waveText(hit)}; latency under load ${formatMs(hit.latencyUnderLoadMs!)} vs ${formatMs(hit.serviceTimeMs!)} unloaded.`;
     return { ...base, status: 'detected', summary: summary + sweepText(analysis.sweeps ?? [], hit), evidence: evidence(hit, all, analysis.sweeps ?? []) };
   }
@@ -194,6 +192,6 @@ export function judgeSerialized(analysis: Analysis): Verdict | undefined {
   const summary =
     e.connections < 2
       ? `${who(e)}: one connection cannot show serialization; use 2 or more.`
-      : `${who(e)}: effective concurrency ${fmtC(C)} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
+      : `${who(e)}: effective concurrency ${formatConcurrency(C)} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
   return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
 }

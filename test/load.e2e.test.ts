@@ -40,14 +40,15 @@ test('pools of M = 1, 4, 10 slots (S = 200 ms): C within ±10% of M; clear when 
   const pools = scenarioFile('pools', '4s', [
     '{ name: m1, kind: load, path: "/pool/1?ms=200", connections: 3, calibrate: 3 }',
     '{ name: m4, kind: load, path: "/pool/4?ms=200", connections: 8, calibrate: 3 }',
-    '{ name: m10, kind: load, path: "/pool/10?ms=200", connections: 20, calibrate: 3 }',
+    // two worker threads of 10 connections each: their first requests still leave together
+    '{ name: m10, kind: load, path: "/pool/10?ms=200", connections: 20, calibrate: 3, workers: 2 }',
   ]);
   const clear = scenarioFile('clear', '4s', [
     '{ name: fits, kind: load, path: "/pool/10?ms=200&id=fits", connections: 10, calibrate: 3 }',
     // no pool; each request sleeps 200 ms + 1 ms per request in flight: 250 ms at N = 50
     '{ name: slower, kind: load, path: "/slower?ms=200&per=1", connections: 50, calibrate: 3 }',
   ]);
-  const ab = scenarioFile('amount', '10s', ['{ name: ab, kind: load, path: /live, connections: 10, amount: 500, calibrate: 0 }']);
+  const ab = scenarioFile('amount', '10s', ['{ name: ab, kind: load, path: /live, connections: 10, amount: 500, calibrate: 0, workers: 2, extract: { body: { from: body, regex: "(OK)" } } }']);
   // Timers only, little CPU: the three runs share the server without disturbing each other.
   const [p, c, n] = await Promise.all([run(pools), run(clear), run(ab)]);
 
@@ -87,9 +88,10 @@ test('pools of M = 1, 4, 10 slots (S = 200 ms): C within ±10% of M; clear when 
   assert.equal(slower.outcome, 'overhead');
   for (const id of ['pool-starvation', 'serialized']) assert.equal(c.result.verdicts.find((v) => v.id === id)!.status, 'clear', id);
 
-  // ab -n: exactly the amount, and the run ends when it is done.
+  // ab -n: exactly the amount (shared by two threads), and the run ends when it is done.
   const amount = loadOf(n.result, 'ab');
   assert.equal(amount.complete, 500);
+  assert.deepEqual(n.result.actors.ab!.identities, { body: { OK: 500 } });
   assert.equal(amount.unfinished, 0);
   assert.ok(n.result.durationMs < 10_000, `run lasted ${n.result.durationMs} ms`);
 });

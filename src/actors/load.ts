@@ -16,6 +16,8 @@ const WORKER_URL = new URL('../load/worker.js', import.meta.url);
  * with it, under 40 ms. Without probes the load runs at normal priority, at full speed.
  */
 const NICE_WITH_PROBES = Number(process.env.WOBBLY_LOAD_NICE ?? 10);
+/** Orders reach the threads within a millisecond or so: they start together this much later. */
+const START_MARGIN_MS = 5;
 /** How often workers hand their counts over (progress line, target-down watch). */
 const REPORT_EVERY_MS = 250;
 
@@ -54,9 +56,11 @@ class LoadThreads {
   /** Counts of the phases already done (the progress line's share of the deferred deltas). */
   private readonly settled = { requests: 0, failures: 0 };
   private readonly onStop = () => this.post({ type: 'abort' });
-  private listener: ((i: number, m: FromWorker) => void) | undefined;
+  private listener: ((i: number, m: Exclude<FromWorker, { type: 'ready' }>) => void) | undefined;
   private failure: Error | undefined;
   private failed: (() => void) | undefined;
+  /** Resolves when every thread has started up. */
+  private readonly ready: Promise<void>;
 
   constructor(
     private readonly spec: ClosedModelSpec,
@@ -79,9 +83,16 @@ class LoadThreads {
       nice: ctx.probesRun ? NICE_WITH_PROBES : 0,
     };
     const n = Math.max(1, Math.min(spec.workers, maxConnections));
+    let starting = n;
+    let started: () => void = () => undefined;
+    this.ready = new Promise((resolve) => (started = resolve));
     for (let i = 0; i < n; i++) {
       const w = new Worker(WORKER_URL, { workerData: data });
-      w.on('message', (m: FromWorker) => this.listener?.(i, m));
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          if (--starting === 0) started();
+        } else this.listener?.(i, m);
+      });
       w.once('error', (err) => this.fail(err));
       w.once('exit', (code) => this.fail(new Error(`load worker exited (${code})`)));
       this.workers.push(w);
@@ -89,8 +100,16 @@ class LoadThreads {
     ctx.stop.addEventListener('abort', this.onStop, { once: true });
   }
 
-  /** One phase over every thread; resolves when all its requests are answered or aborted. */
-  phase(connections: number, startAtMs: number, sendUntilMs: number, amount: number | undefined): Promise<LoadPhase> {
+  /**
+   * One phase over every thread; resolves when all its requests are answered or aborted. The
+   * threads all start sending at the same moment (the first wave must leave together).
+   */
+  async phase(connections: number, startAtMs: number, sendUntilMs: number, amount: number | undefined): Promise<LoadPhase> {
+    await Promise.race([this.ready, new Promise<void>((resolve) => (this.failed = resolve))]);
+    return this.run(connections, Math.max(startAtMs, this.ctx.clock.now() + START_MARGIN_MS), sendUntilMs, amount);
+  }
+
+  private run(connections: number, startAtMs: number, sendUntilMs: number, amount: number | undefined): Promise<LoadPhase> {
     const { ctx } = this;
     const phaseRecorder = new ActorRecorder(ctx.recorder.name, ctx.recorder.kind, ctx.recorder.timeline.bucketMs, false);
     const counter = amount === undefined ? undefined : { counter: new SharedArrayBuffer(4), limit: amount };

@@ -44,8 +44,9 @@ export interface Health {
   down?: { atMs: number; error: string };
 }
 
-/** progress: this phase's counts so far (cheap, a few times a second); done: everything, once. */
+/** ready: started up; progress: this phase's counts so far (cheap, a few times a second); done: everything, once. */
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'progress'; requests: number; failures: number; health: Health }
   | { type: 'done'; delta: RecorderDelta; health: Health; meter: LoadMeterData; lag: { p99Ms: number; maxMs: number } };
 

@@ -44,6 +44,7 @@ port.on('message', (m: ToWorker) => {
     wake?.();
   } else queue = queue.then(() => runPhase(m));
 });
+post({ type: 'ready' });
 
 async function runPhase(order: PhaseOrder): Promise<void> {
   const recorder = new ActorRecorder('load', 'load', d.bucketMs, false);

@@ -140,7 +140,8 @@ async function probeAccuracy(server: TestServer): Promise<boolean> {
       const load = result.actors.load!.load!;
       const probe = result.actors.probe!.summary;
       const expected = heavy === '/live' ? 0 : 1000;
-      const good = heavy === '/live' ? v.status === 'clear' : v.status === 'detected' && e.stalls.length === 1 && Math.abs(e.longestStallMs - expected) <= 50;
+      // Without a block: clear, or inconclusive when wobbly's own loop lagged (its self-check), never detected.
+      const good = heavy === '/live' ? v.status !== 'detected' : v.status === 'detected' && e.stalls.length === 1 && Math.abs(e.longestStallMs - expected) <= 50;
       ok &&= good;
       process.stdout.write(
         `  ${what.padEnd(15)} stall measured ${String(e.longestStallMs).padStart(7)} ms (${v.status}, ${e.stalls.length} stall${e.stalls.length === 1 ? '' : 's'}) · ` +

@@ -179,6 +179,8 @@ test('inconclusive: no S, too short, too many failures, too fast, wobbly the bot
   assert.equal(estimate(simulate({ N: 8, model: pool(4, 200), durationMs: 4000, turnaroundMs: 80 })).reason, 'client-bound');
   const v = judgePoolStarvation({ windows: [], stalls: [], loads: [estimate(phase, null)] })!;
   assert.equal(v.status, 'inconclusive');
+  const typo = estimateConcurrency({ actor: 'load', label: 'GET /nope', phase, serviceTimeSource: 'none', calibrationStatus: 404 });
+  assert.match(judgeSerialized({ windows: [], stalls: [], loads: [typo] })!.summary, /calibration requests got HTTP 404, so the service time S is unknown: check the path/);
 });
 
 test('ab -n style: the load stops sending and its requests in flight are waited for', () => {

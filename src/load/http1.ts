@@ -301,6 +301,15 @@ export class Http1Connection {
     if (this.bodyParts && before < max) this.bodyParts.push(buf.subarray(at, at + Math.min(n, max - before)));
   }
 
+  /** Takes up to `remaining` body bytes from buf at `at`; returns the new position. */
+  private takeRemaining(buf: Buffer, at: number): number {
+    const n = Math.min(this.remaining, buf.length - at);
+    this.takeBody(buf, at, n);
+    this.res.wireBytes += n;
+    this.remaining -= n;
+    return at + n;
+  }
+
   /** Consumes body bytes from buf at `at`; returns the new position, or -1 when done with buf. */
   private parseBody(buf: Buffer, at: number): number {
     if (this.mode === 'close') {
@@ -310,11 +319,7 @@ export class Http1Connection {
       return buf.length;
     }
     if (this.mode === 'length') {
-      const n = Math.min(this.remaining, buf.length - at);
-      this.takeBody(buf, at, n);
-      this.res.wireBytes += n;
-      this.remaining -= n;
-      at += n;
+      at = this.takeRemaining(buf, at);
       if (this.remaining === 0) {
         this.complete(buf.length > at);
         return -1;
@@ -351,11 +356,7 @@ export class Http1Connection {
           break;
         }
         case 'data': {
-          const n = Math.min(this.remaining, buf.length - at);
-          this.takeBody(buf, at, n);
-          this.res.wireBytes += n;
-          this.remaining -= n;
-          at += n;
+          at = this.takeRemaining(buf, at);
           if (this.remaining === 0) {
             this.chunkState = 'data-crlf';
             this.remaining = 2;

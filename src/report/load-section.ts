@@ -103,7 +103,7 @@ export function concurrencyEvidenceText(e: Record<string, unknown>): string[] {
     lines.push(`effective concurrency ${fmtC(C)} of ${String(e.requestedConcurrency)} = ${String(e.throughputRps)} req/s × S ${formatMs(S)} (${String(e.serviceTimeSource)})`);
   }
   const w = e.firstWave as { requests: number; served: number; withinMs: number; group?: number } | undefined;
-  if (w) lines.push(`first wave: ${w.served} of ${w.requests} answered within ${formatMs(w.withinMs)}${w.group !== undefined ? `, then a gap (a wave of ${w.group})` : ', no gap'}`);
+  if (w && Number.isFinite(w.withinMs)) lines.push(`first wave: ${w.served} of ${w.requests} answered within ${formatMs(w.withinMs)}${w.group !== undefined ? `, then a gap (a wave of ${w.group})` : ', no gap'}`);
   if (typeof e.latencyUnderLoadMs === 'number' && S !== null) lines.push(`latency under load ${formatMs(e.latencyUnderLoadMs)} vs ${formatMs(S)} unloaded`);
   const knee = e.knee as { connections: number; limit: number } | undefined;
   if (knee) lines.push(`sweep knee at N = ${knee.connections}, concurrency limit ≈ ${fmtC(knee.limit)}`);

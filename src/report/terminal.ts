@@ -128,8 +128,9 @@ export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string
   const out: string[] = [];
   for (const v of verdicts) {
     const color = v.status === 'detected' ? 31 : v.status === 'inconclusive' ? 33 : 32;
-    const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(12));
-    const indent = ' '.repeat(14);
+    // 'INCONCLUSIVE' is 12 letters: one column more, so that a space always follows it.
+    const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(13));
+    const indent = ' '.repeat(15);
     out.push(`  ${label}${v.id}`);
     out.push(`${indent}${wrap(v.summary, width, indent)}`);
     if (v.status !== 'clear') {

@@ -59,8 +59,9 @@ class LoadThreads {
   private listener: ((i: number, m: Exclude<FromWorker, { type: 'ready' }>) => void) | undefined;
   private failure: Error | undefined;
   private failed: (() => void) | undefined;
-  /** Resolves when every thread has started up. */
+  /** Resolves when every thread has started up; rejects when one failed first. */
   private readonly ready: Promise<void>;
+  private notReady: (err: Error) => void = () => undefined;
 
   constructor(
     private readonly spec: ClosedModelSpec,
@@ -85,7 +86,11 @@ class LoadThreads {
     const n = Math.max(1, Math.min(spec.workers, maxConnections));
     let starting = n;
     let started: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (started = resolve));
+    this.ready = new Promise((resolve, reject) => {
+      started = resolve;
+      this.notReady = reject;
+    });
+    this.ready.catch(() => undefined); // a failure is reported by phase()
     for (let i = 0; i < n; i++) {
       const w = new Worker(WORKER_URL, { workerData: data });
       w.on('message', (m: FromWorker) => {
@@ -105,7 +110,7 @@ class LoadThreads {
    * threads all start sending at the same moment (the first wave must leave together).
    */
   async phase(connections: number, startAtMs: number, sendUntilMs: number, amount: number | undefined): Promise<LoadPhase> {
-    await Promise.race([this.ready, new Promise<void>((resolve) => (this.failed = resolve))]);
+    await this.ready;
     return this.run(connections, Math.max(startAtMs, this.ctx.clock.now() + START_MARGIN_MS), sendUntilMs, amount);
   }
 
@@ -180,6 +185,7 @@ class LoadThreads {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.notReady(err);
     this.failed?.();
   }
 }

@@ -20,6 +20,7 @@ export const POOL_HINT =
   '(2) `loop.run_in_executor(None, fn)` and `asyncio.to_thread(fn)` use asyncio\'s default ThreadPoolExecutor, only `min(32, os.cpu_count() + 4)` threads (6 on 2 CPUs): ' +
   'create `ThreadPoolExecutor(max_workers=N)` once at startup and pass it instead of None. ' +
   '(3) A connection pool (database, HTTP client) or a semaphore of that size: size it for the concurrency you expect. ' +
+  '(4) A pool of one: a blocking call inside an `async def` endpoint (time.sleep, a sync client) holds the event loop; `await` an async equivalent or declare the endpoint `def` (see serialized). ' +
   'More worker processes (`uvicorn --workers`, gunicorn `-w`) multiply every per-process pool.';
 
 export const SERIALIZED_HINT =

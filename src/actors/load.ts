@@ -69,7 +69,7 @@ class LoadThreads {
     maxConnections: number,
   ) {
     const data: LoadWorkerData = {
-      epochOriginMs: ctx.clock.epochOriginMs,
+      absoluteOrigin: ctx.clock.absoluteOrigin,
       origin: ctx.origin,
       method: spec.method,
       path: ctx.basePath + spec.path,

@@ -2,20 +2,22 @@
 import { performance } from 'node:perf_hooks';
 
 export class Clock {
-  private readonly origin: number;
   readonly startedAt = new Date();
 
-  /** A new clock starts now; given the epoch origin of another one, it reads the same time (worker threads). */
-  constructor(epochOriginMs?: number) {
-    this.origin = epochOriginMs === undefined ? performance.now() : epochOriginMs - performance.timeOrigin;
-  }
+  /** @param origin the performance.now() taken as time 0 (a worker thread passes its own, see fromAbsolute). */
+  constructor(private readonly origin = performance.now()) {}
 
   now(): number {
     return performance.now() - this.origin;
   }
 
-  /** This clock's zero on the timeOrigin scale: a worker thread, whose performance.now() counts from its own start, rebuilds the clock from it. */
-  get epochOriginMs(): number {
+  /** Time 0 as an absolute high-resolution timestamp, to share this clock with a worker thread. */
+  get absoluteOrigin(): number {
     return performance.timeOrigin + this.origin;
+  }
+
+  /** The same clock in another thread (whose performance.now() counts from its own start). */
+  static fromAbsolute(absoluteOrigin: number): Clock {
+    return new Clock(absoluteOrigin - performance.timeOrigin);
   }
 }

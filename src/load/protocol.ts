@@ -5,8 +5,8 @@ import type { ExtractSpec } from '../types.js';
 
 /** What a worker thread is started with: the request and the plumbing, for all its phases. */
 export interface LoadWorkerData {
-  /** The run clock's zero (Clock.epochOriginMs): the worker's timestamps are on the run clock. */
-  epochOriginMs: number;
+  /** The run clock's zero (Clock.absoluteOrigin): the worker's timestamps are on the run clock. */
+  absoluteOrigin: number;
   /** scheme://host:port */
   origin: string;
   method: string;

@@ -25,7 +25,7 @@ try {
   // not permitted here: run at the normal priority
 }
 const port = parentPort!;
-const clock = new Clock(d.epochOriginMs);
+const clock = Clock.fromAbsolute(d.absoluteOrigin);
 const now = () => clock.now();
 const target = targetOf(d.origin);
 const request = encodeRequest(d.method, d.path, new URL(d.origin).host, d.headers, d.body, d.userAgent);

@@ -84,7 +84,16 @@ export class ActorRecorder {
     const latency = latencyOf(s);
     if (latency !== undefined && ok) this.latency.record(latency);
     this.timeline.record(s.endMs, ok, ok ? latency : undefined);
-    if (s.ids) for (const [field, value] of Object.entries(s.ids)) this.countIdentity(field, value, 1);
+    if (s.ids) this.countIds(s.ids);
+  }
+
+  /** Count identity values (per response, per event, or per stream for a stream's headers). */
+  countIds(ids: Record<string, string>): void {
+    for (const [field, value] of Object.entries(ids)) {
+      let counts = this.identities.get(field);
+      if (!counts) this.identities.set(field, (counts = new Map()));
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
   }
 
   /** Everything recorded since the last call, then forgotten (samples are not part of it). */
@@ -138,12 +147,10 @@ export class ActorRecorder {
     for (const [err, n] of d.errors) this.errors.set(err, (this.errors.get(err) ?? 0) + n);
     if (d.latency) this.latency.addEncoded(d.latency);
     for (const b of d.buckets) this.timeline.merge(b);
-    for (const [field, counts] of d.identities) for (const [value, n] of counts) this.countIdentity(field, value, n);
-  }
-
-  private countIdentity(field: string, value: string, n: number): void {
-    let counts = this.identities.get(field);
-    if (!counts) this.identities.set(field, (counts = new Map()));
-    counts.set(value, (counts.get(value) ?? 0) + n);
+    for (const [field, counts] of d.identities) {
+      let mine = this.identities.get(field);
+      if (!mine) this.identities.set(field, (mine = new Map()));
+      for (const [value, n] of counts) mine.set(value, (mine.get(value) ?? 0) + n);
+    }
   }
 }

@@ -61,7 +61,6 @@ export interface StreamSpec extends HttpSpec {
   identity?: string;
 }
 
-export type ActorSpec = ProbeSpec | RequestSpec | StreamSpec;
 
 /** A server wobbly starts itself; "{port}" in command, env and target becomes a free loopback port. */
 export interface ServerSpec {
@@ -73,6 +72,42 @@ export interface ServerSpec {
   readyPath: string;
   readyTimeoutMs: number;
 }
+/** What a load and a sweep share: the request, the closed model's plumbing, the service time. */
+export interface ClosedModelSpec extends HttpSpec {
+  name: string;
+  startMs: number;
+  /** Declared unloaded service time S (no calibration then). */
+  serviceTimeMs?: number;
+  /** Sequential requests that measure S before the run (after one that connects); 0: none. */
+  calibrationRequests: number;
+  /** Worker threads the connections are spread over. */
+  workers: number;
+}
+
+/** Closed model like `ab -c N -n K`: N connections, each sends its next request when answered. */
+export interface LoadSpec extends ClosedModelSpec {
+  kind: 'load';
+  connections: number;
+  /** Total requests (ab -n); without it the load sends until `durationMs` or the end of the run. */
+  amount?: number;
+  /** How long it sends (requests in flight then are waited for); default: until the end of the run. */
+  durationMs?: number;
+}
+
+/** The load repeated over connection counts, one step after another. */
+export interface SweepSpec extends ClosedModelSpec {
+  kind: 'sweep';
+  /** Connection counts, ascending. */
+  steps: number[];
+  /** How long each step sends (its requests in flight are then waited for); unset: until its amount is sent. */
+  stepMs?: number;
+  /** Requests per step instead of (or as well as) stepMs. */
+  amount?: number;
+  /** Quiet time between steps. */
+  pauseMs: number;
+}
+
+export type ActorSpec = ProbeSpec | RequestSpec | StreamSpec | LoadSpec | SweepSpec;
 
 export interface Scenario {
   name: string;

@@ -113,3 +113,41 @@ test('scenarios/scenario.schema.json is generated from the validator and has not
   const actors = (onDisk.properties.actors.items.oneOf ?? onDisk.properties.actors.items.anyOf) as unknown[];
   assert.ok(Array.isArray(actors) && actors.length >= 2);
 });
+
+test('load and sweep actors: defaults, connection lists, and their problems', () => {
+  const s = parseScenario(
+    'name: t\ntarget: http://127.0.0.1:1\nduration: 10s\nactors:\n' +
+      '  - { kind: load, path: /sync, connections: 50, amount: 1000 }\n' +
+      '  - { kind: sweep, path: /sync, connections: "1, 2,4", step: 2s, serviceTime: 200ms, calibrate: 0, workers: 2 }\n',
+    'f.yaml',
+  );
+  const [load, sweep] = s.actors;
+  if (load?.kind !== 'load' || sweep?.kind !== 'sweep') throw new Error('expected a load and a sweep');
+  assert.deepEqual(
+    { connections: load.connections, amount: load.amount, calibrate: load.calibrationRequests, workers: load.workers, timeout: load.timeoutMs, start: load.startMs, duration: load.durationMs },
+    { connections: 50, amount: 1000, calibrate: 5, workers: 1, timeout: 60_000, start: 0, duration: undefined },
+  );
+  assert.deepEqual({ steps: sweep.steps, stepMs: sweep.stepMs, S: sweep.serviceTimeMs, calibrate: sweep.calibrationRequests, workers: sweep.workers }, { steps: [1, 2, 4], stepMs: 2000, S: 200, calibrate: 0, workers: 2 });
+
+  const bad = `
+name: t
+target: http://127.0.0.1:1
+duration: 5s
+actors:
+  - { kind: load, path: /a, conections: 5 }
+  - { kind: sweep, path: /b, connections: [4, 2] }
+  - { kind: sweep, path: /c, connections: [1, 2, 4], step: 2s }
+  - { kind: sweep, path: /d, connections: "1, x" }
+`;
+  const schemaProblems = problemsOf(bad);
+  assert.equal(schemaProblems.length, 3, schemaProblems.join('\n'));
+  assert.equal(schemaProblems[0], '6 actors[0].connections: missing (expected a whole number (connections))');
+  assert.match(schemaProblems[1]!, /^6 actors\[0\]\.conections: unknown field \(did you mean "connections"\?\); allowed here: .*amount, duration/);
+  assert.equal(schemaProblems[2], '9 actors[3].connections: expected a list of connection counts like [1, 2, 4, 8] (or "1,2,4,8"), got "1, x"');
+  const semantic = problemsOf(bad.replace('  - { kind: load, path: /a, conections: 5 }\n', '').replace('  - { kind: sweep, path: /d, connections: "1, x" }\n', ''));
+  assert.deepEqual(semantic, [
+    '6 actors[0].connections: expected ascending connection counts, got 4, 2',
+    '6 actors[0].step: 2 steps of 3.00 s need 6.00 s, but the run lasts 5s: lengthen duration or shorten step',
+    '7 actors[1].step: 3 steps of 2.00 s need 6.00 s, but the run lasts 5s: lengthen duration or shorten step',
+  ]);
+});

@@ -2,6 +2,7 @@
 // scenario/schema.ts, its runner here.
 import type { ActorSpec } from '../types.js';
 import type { ActorContext } from './context.js';
+import { runLoad, runSweep } from './load.js';
 import { runProbe } from './probe.js';
 import { runRequest } from './request.js';
 import { runStream } from './stream.js';
@@ -12,6 +13,8 @@ export const RUNNERS: Runners = {
   probe: runProbe,
   request: runRequest,
   stream: runStream,
+  load: runLoad,
+  sweep: runSweep,
 };
 
 export function runActor(spec: ActorSpec, ctx: ActorContext): Promise<void> {

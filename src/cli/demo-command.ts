@@ -8,9 +8,13 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runAndReport } from './run-command.js';
 
-/** The built-in scenarios the demo runs, in order, with the demo target's settings (a `variant` names a second run of one scenario). */
-export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number; variant?: string }[] = [
+/** The built-in scenarios the demo runs, in order, with the demo target's settings (pool: slots of its /pool; a `variant` names a second run of one scenario). */
+export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number; pool?: number; variant?: string }[] = [
   { name: 'liveness-during-heavy' },
+  // Seed 002's numbers: 50 concurrent requests against anyio's 40 tokens.
+  { name: 'pool-starvation', pool: 40 },
+  { name: 'serialized-handler' },
+  { name: 'concurrency-sweep' },
   { name: 'stream-thread-identity' },
   { name: 'stream-thread-identity', variant: 'stable stream', set: { streamPath: '/stream/stable?events=10&gapMs=100' } },
   { name: 'head-of-line' },
@@ -37,7 +41,7 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
     if (io.interrupt.aborted) return EXIT.interrupted;
     const server = await ChildServer.start({
       command: process.execPath,
-      args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1)],
+      args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1), ...(d.pool ? ['--pool', String(d.pool)] : [])],
       readyLine: /listening on (http:\/\/\S+)/,
     });
     try {

@@ -6,9 +6,10 @@ import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
 import { keepsSamples, runActor } from '../actors/registry.js';
 import type { ActorContext } from '../actors/context.js';
+import type { Health } from '../load/protocol.js';
 import { Clock } from './clock.js';
 import { DOWN_ERRORS } from './http.js';
-import { calibrateProbe, checkReachable, type Calibration } from './preflight.js';
+import { calibrateProbe, calibrateService, checkReachable, type Calibration } from './preflight.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -45,6 +46,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const calibration = new Map<string, Calibration>();
   for (const a of scenario.actors) {
     if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, origin, basePath, interrupt));
+    // A load's service time S: measured now, one request at a time, unless declared.
+    if ((a.kind === 'load' || a.kind === 'sweep') && a.serviceTimeMs === undefined && a.calibrationRequests > 0) {
+      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, origin, basePath, interrupt));
+    }
   }
 
   const clock = new Clock();
@@ -66,23 +71,33 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let lastAnswerMs = 0;
   let downSinceMs: number | undefined;
   let downError = '';
+  const noteDown = (atMs: number, error: string) => {
+    if (atMs < lastAnswerMs) return;
+    downSinceMs ??= atMs;
+    downError = error;
+  };
   const onSample = (s: Sample) => {
     if (s.status > 0 || isOk(s)) {
       lastAnswerMs = s.endMs;
       downSinceMs = undefined;
-    } else if (s.error && DOWN_ERRORS.has(s.error) && s.endMs >= lastAnswerMs) {
-      downSinceMs ??= s.endMs;
-      downError = s.error;
+    } else if (s.error && DOWN_ERRORS.has(s.error)) noteDown(s.endMs, s.error);
+  };
+  const onHealth = (h: Health) => {
+    if (h.lastAnswerMs !== undefined && h.lastAnswerMs > lastAnswerMs) {
+      lastAnswerMs = h.lastAnswerMs;
+      downSinceMs = undefined;
     }
+    if (h.down) noteDown(h.down.atMs, h.down.error);
   };
 
+  const probesRun = scenario.actors.some((a) => a.kind === 'probe');
   const runners: Promise<void>[] = [];
   selfLag.start();
   for (const spec of scenario.actors) {
     const recorder = new ActorRecorder(spec.name, spec.kind, scenario.bucketMs, keepsSamples(spec));
     record.actors.set(spec.name, recorder);
     record.specs.set(spec.name, spec);
-    const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample };
+    const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample, onHealth, probesRun };
     runners.push(runActor(spec, ctx));
   }
 
@@ -108,6 +123,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // Every actor ends by itself at the deadline; the stop signal makes sure of it.
   await Promise.all(runners);
   if (!stop.signal.aborted) stop.abort();
+  for (const recorder of record.actors.values()) recorder.settle();
   clearTimeout(deadline);
   clearInterval(watch);
   interrupt.removeEventListener('abort', onInterrupt);

@@ -2,9 +2,29 @@
 // and (for low-rate actors) the raw samples the analysis needs.
 import type { Sample } from '../types.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import type { LoadPhase } from './load-meter.js';
 import { SampleLog } from './sample-log.js';
-import { Timeline } from './timeline.js';
 import type { StreamStats } from './stream-stats.js';
+import { Timeline, type BucketDelta } from './timeline.js';
+
+/**
+ * What a recorder counted since its last takeDelta(), in a form a worker thread can post
+ * (histograms encoded): the load actor's workers aggregate for themselves and hand these over.
+ */
+export interface RecorderDelta {
+  requests: number;
+  failures: number;
+  unfinished: number;
+  bytes: number;
+  firstSentMs: number;
+  lastEndMs: number;
+  statusCodes: [number, number][];
+  errors: [string, number][];
+  /** LatencyHistogram.encode()d. */
+  latency: string | undefined;
+  buckets: BucketDelta[];
+  identities: [string, [string, number][]][];
+}
 
 /** Errors that carry a latency (a lower bound): the server did not answer in time. */
 export const LATE_ERRORS = new Set(['timeout', 'missed', 'unfinished']);
@@ -34,6 +54,11 @@ export class ActorRecorder {
   readonly log: SampleLog | undefined;
   /** Stream actors: per-stream facts (set by the stream runner). */
   stream: StreamStats | undefined;
+  /** Closed-model phases measured by a load (one) or a sweep (one per step). */
+  readonly phases: LoadPhase[] = [];
+  /** Counted by worker threads but not merged yet: for the progress line. */
+  readonly live = { requests: 0, failures: 0 };
+  private deferred: RecorderDelta[] = [];
 
   constructor(
     readonly name: string,
@@ -71,6 +96,64 @@ export class ActorRecorder {
       let counts = this.identities.get(field);
       if (!counts) this.identities.set(field, (counts = new Map()));
       counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+  }
+
+  /** Everything recorded since the last call, then forgotten (samples are not part of it). */
+  takeDelta(): RecorderDelta {
+    const d: RecorderDelta = {
+      requests: this.requests,
+      failures: this.failures,
+      unfinished: this.unfinished,
+      bytes: this.bytes,
+      firstSentMs: this.firstSentMs,
+      lastEndMs: this.lastEndMs,
+      statusCodes: [...this.statusCodes],
+      errors: [...this.errors],
+      latency: this.latency.count ? this.latency.encode() : undefined,
+      buckets: this.timeline.drain(),
+      identities: [...this.identities].map(([field, counts]) => [field, [...counts]]),
+    };
+    this.requests = this.failures = this.unfinished = this.bytes = 0;
+    this.statusCodes.clear();
+    this.errors.clear();
+    this.latency.reset();
+    this.identities.clear();
+    return d;
+  }
+
+  /**
+   * Keeps a worker thread's delta to merge after the run: decoding its histograms takes
+   * milliseconds (tens on a busy machine), a delay the probes on this thread would see.
+   */
+  defer(d: RecorderDelta): void {
+    this.deferred.push(d);
+  }
+
+  /** Merges what was deferred (here and in the phases' recorders); call once the run is over. */
+  settle(): void {
+    for (const d of this.deferred) this.merge(d);
+    this.deferred = [];
+    this.live.requests = this.live.failures = 0;
+    for (const p of this.phases) p.recorder.settle();
+  }
+
+  /** Adds another recorder's delta (from a worker thread) to this one. */
+  merge(d: RecorderDelta): void {
+    this.requests += d.requests;
+    this.failures += d.failures;
+    this.unfinished += d.unfinished;
+    this.bytes += d.bytes;
+    this.firstSentMs = Math.min(this.firstSentMs, d.firstSentMs);
+    this.lastEndMs = Math.max(this.lastEndMs, d.lastEndMs);
+    for (const [code, n] of d.statusCodes) this.statusCodes.set(code, (this.statusCodes.get(code) ?? 0) + n);
+    for (const [err, n] of d.errors) this.errors.set(err, (this.errors.get(err) ?? 0) + n);
+    if (d.latency) this.latency.addEncoded(d.latency);
+    for (const b of d.buckets) this.timeline.merge(b);
+    for (const [field, counts] of d.identities) {
+      let mine = this.identities.get(field);
+      if (!mine) this.identities.set(field, (mine = new Map()));
+      for (const [value, n] of counts) mine.set(value, (mine.get(value) ?? 0) + n);
     }
   }
 }

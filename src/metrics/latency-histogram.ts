@@ -8,7 +8,7 @@ export class LatencyHistogram {
   private readonly h: hdr.Histogram;
 
   /** fine: 3 significant digits (run summaries); coarse: 2 digits, packed (per-bucket, ~3 KB each). */
-  constructor(precision: Precision = 'fine') {
+  constructor(readonly precision: Precision = 'fine') {
     this.h = hdr.build(
       precision === 'fine'
         ? { bitBucketSize: 32, numberOfSignificantValueDigits: 3, highestTrackableValue: 3_600_000_000 }
@@ -47,5 +47,22 @@ export class LatencyHistogram {
 
   add(other: LatencyHistogram): void {
     this.h.add(other.h);
+  }
+
+  /**
+   * Compressed, base64 (HdrHistogram's V2 format): how a worker thread hands its counts over.
+   * Decoding one takes milliseconds (tens on a busy machine), so the main thread does it after the run.
+   */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.h);
+  }
+
+  reset(): void {
+    this.h.reset();
+  }
+
+  /** Adds the counts of an encode()d histogram of the same precision. */
+  addEncoded(encoded: string): void {
+    this.h.add(hdr.decodeFromCompressedBase64(encoded, this.precision === 'fine' ? 32 : 'packed'));
   }
 }

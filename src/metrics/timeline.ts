@@ -10,6 +10,15 @@ export interface TimelineBucket {
   max: number;
 }
 
+/** A bucket's counts, serialisable (for worker threads): latencies as an encoded histogram. */
+export interface BucketDelta {
+  i: number;
+  count: number;
+  failures: number;
+  /** The bucket's latencies, LatencyHistogram.encode()d. */
+  latency: string | undefined;
+}
+
 interface OpenBucket {
   count: number;
   failures: number;
@@ -29,6 +38,24 @@ export class Timeline {
     if (ok) b.count++;
     else b.failures++;
     if (latencyMs !== undefined) b.latency.record(latencyMs);
+  }
+
+  /** The buckets counted since the last drain, then forgotten (a worker thread's share). */
+  drain(): BucketDelta[] {
+    const out: BucketDelta[] = [];
+    this.buckets.forEach((b, i) => {
+      if (b) out.push({ i, count: b.count, failures: b.failures, latency: b.latency.count ? b.latency.encode() : undefined });
+    });
+    this.buckets.length = 0;
+    return out;
+  }
+
+  merge(d: BucketDelta): void {
+    let b = this.buckets[d.i];
+    if (!b) b = this.buckets[d.i] = { count: 0, failures: 0, latency: new LatencyHistogram('coarse') };
+    b.count += d.count;
+    b.failures += d.failures;
+    if (d.latency) b.latency.addEncoded(d.latency);
   }
 
   /** Every bucket from 0 to the run's end, empty ones included (they are the point). */

@@ -6,6 +6,7 @@ import { formatMs } from '../scenario/units.js';
 import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
+import { concurrencyEvidenceText, loadSections } from './load-section.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -124,6 +125,7 @@ function evidenceText(v: Verdict): string[] {
   }
   if (v.id === 'thread-hopping') return threadHoppingEvidence(e);
   if (v.id === 'head-of-line-blocking') return headOfLineEvidence(e);
+  if (v.id === 'pool-starvation' || v.id === 'serialized') return concurrencyEvidenceText(e);
   return Object.entries(e)
     .filter(([, x]) => typeof x !== 'object')
     .map(([k, x]) => `${k}: ${String(x)}`);
@@ -134,8 +136,9 @@ export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string
   const out: string[] = [];
   for (const v of verdicts) {
     const color = v.status === 'detected' ? 31 : v.status === 'inconclusive' ? 33 : 32;
-    const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(12));
-    const indent = ' '.repeat(14);
+    // 'INCONCLUSIVE' is 12 letters: one column more, so that a space always follows it.
+    const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(13));
+    const indent = ' '.repeat(15);
     out.push(`  ${label}${v.id}`);
     out.push(`${indent}${wrap(v.summary, width, indent)}`);
     if (v.status !== 'clear') {
@@ -167,6 +170,8 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   parts.push('', bold('Summary'), actorsTable(r));
   const ids = identityLines(r);
   if (ids.length) parts.push('', bold('Identities (who answered: share of the responses, or of a stream actor\'s events)'), ...ids);
+  const loads = loadSections(r);
+  if (loads) parts.push('', bold('Closed-model load (ab-like)'), loads);
   const tl = timelineTable(r);
   if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
   if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));

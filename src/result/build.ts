@@ -9,6 +9,7 @@ import type { Verdict } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
+import { phaseResult, sweepResult } from './load-summary.js';
 
 export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
@@ -61,6 +62,10 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
         ...(s.error ? { error: s.error } : {}),
       }));
     }
+    const load = analysis.loads?.find((e) => e.actor === name);
+    if (spec.kind === 'load' && load && rec.phases[0]) result.load = phaseResult(rec.phases[0], load);
+    const sweep = analysis.sweeps?.find((a) => a.actor === name);
+    if (spec.kind === 'sweep' && sweep) result.sweep = sweepResult(rec.phases, sweep);
     actors[name] = result;
   }
   const s = record.scenario;

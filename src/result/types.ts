@@ -38,6 +38,66 @@ export interface ActorResult {
   stream?: StreamSummary;
   /** Request actors: each request (there are few). */
   requests?: { sentMs: number; endMs: number; latencyMs: number; status: number; error?: string }[];
+  /** Load actors: the ab-like summary and the effective concurrency. */
+  load?: LoadPhaseResult;
+  /** Sweep actors: one ab-like summary and estimate per step, and the knee. */
+  sweep?: SweepResult;
+}
+
+/** What `ab -c N` prints, for one closed-model phase (a load, or one step of a sweep). */
+export interface AbSummary {
+  /** Concurrency Level */
+  connections: number;
+  /** Time taken for tests: first request sent → last answer (ms). */
+  timeTakenMs: number;
+  /** Complete requests: answered or failed (not cut short by the end of the run). */
+  complete: number;
+  /** Failed requests: HTTP status ≥ 400 or no answer; failureReasons says which ("HTTP 503", "timeout", ...). */
+  failed: number;
+  failureReasons: Record<string, number>;
+  /** Still in flight when the run ended (not counted above). */
+  unfinished: number;
+  /** Requests per second: complete / time taken. */
+  requestsPerSec: number;
+  /** Time per request (mean): connections × time taken / complete. */
+  timePerRequestMs: number;
+  /** Time per request (mean, across all concurrent requests): time taken / complete. */
+  timePerRequestAllMs: number;
+  /** Total transferred: every byte received (heads, bodies, framing); bodyBytes: bodies only. */
+  totalBytes: number;
+  bodyBytes: number;
+  /** Transfer rate: KB (1024 bytes) received per second. */
+  transferKBps: number;
+  /** Percentage of the requests (answered OK) served within a certain time: "50" … "100" → ms. */
+  servedWithinMs: Record<string, number>;
+}
+
+/** Effective concurrency of one phase (see src/analysis/concurrency.ts). */
+export interface ConcurrencyResult {
+  effectiveConcurrency: number | null;
+  serviceTimeMs: number | null;
+  serviceTimeSource: 'calibrated' | 'declared' | 'none';
+  throughputRps: number | null;
+  latencyUnderLoadMs?: number;
+  turnaroundMs?: number;
+  window?: { startMs: number; endMs: number; requests: number };
+  firstWave: { requests: number; served: number; withinMs: number; group?: number };
+  poolSizeEstimate?: number;
+  outcome: 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
+  reason?: string;
+  clientLagMs: { p99: number; max: number };
+}
+
+export interface LoadPhaseResult extends AbSummary {
+  concurrency: ConcurrencyResult;
+}
+
+export interface SweepResult {
+  steps: LoadPhaseResult[];
+  /** First step where the server stopped keeping up, and the concurrency limit estimated there. */
+  knee?: { connections: number; limit: number };
+  maxEffectiveConcurrency?: number;
+  best?: { connections: number; throughputRps: number };
 }
 
 /** A stream actor's streams. In its `summary`, each event is a request whose latency is the gap since the previous one. */

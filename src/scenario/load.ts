@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
-import { parseDurationMs, parseRatePerSec } from './units.js';
+import { formatMs, parseDurationMs, parseRatePerSec } from './units.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
 import { expectationProblems } from '../expect/check.js';
@@ -380,9 +380,40 @@ function toScenario(
         rampUpMs: a.rampUp ? ms(a.rampUp) : 0, events: a.events, stallGapMs: a.stallGap ? ms(a.stallGap) : undefined, identity: a.identity,
       };
     }
-    const atMs = a.at ? ms(a.at) : 0;
-    within('at', atMs);
-    return { kind: 'request', ...common, timeoutMs: a.timeout ? ms(a.timeout) : 60_000, atMs, count: a.count ?? 1 };
+    if (a.kind === 'request') {
+      const atMs = a.at ? ms(a.at) : 0;
+      within('at', atMs);
+      return { kind: 'request', ...common, timeoutMs: a.timeout ? ms(a.timeout) : 60_000, atMs, count: a.count ?? 1 };
+    }
+    const startMs = a.start ? ms(a.start) : 0;
+    within('start', startMs);
+    const closed = {
+      ...common,
+      timeoutMs: a.timeout ? ms(a.timeout) : 60_000,
+      startMs,
+      serviceTimeMs: a.serviceTime ? ms(a.serviceTime) : undefined,
+      calibrationRequests: a.calibrate ?? 5,
+      workers: a.workers ?? 1,
+    };
+    if (closed.serviceTimeMs !== undefined && closed.serviceTimeMs <= 0) problems.push({ file, line: lineOf(['actors', i, 'serviceTime']), path: `actors[${i}].serviceTime`, message: 'expected a duration above 0' });
+    if (a.kind === 'load') {
+      return { kind: 'load', ...closed, connections: a.connections, amount: a.amount, durationMs: a.duration ? ms(a.duration) : undefined };
+    }
+    const steps = typeof a.connections === 'string' ? a.connections.split(',').map((x) => Number(x.trim())) : a.connections;
+    if (steps.some((n) => n < 1)) problems.push({ file, line: lineOf(['actors', i, 'connections']), path: `actors[${i}].connections`, message: 'expected connection counts of at least 1' });
+    else if (steps.some((n, k) => k > 0 && n <= steps[k - 1]!)) problems.push({ file, line: lineOf(['actors', i, 'connections']), path: `actors[${i}].connections`, message: `expected ascending connection counts, got ${steps.join(', ')}` });
+    const stepMs = a.step ? ms(a.step) : a.amount ? undefined : 3000;
+    const pauseMs = a.pause ? ms(a.pause) : 0;
+    const needMs = startMs + steps.length * (stepMs ?? 0) + (steps.length - 1) * pauseMs;
+    if (stepMs !== undefined && needMs > durationMs) {
+      problems.push({
+        file,
+        line: lineOf(['actors', i, 'step']),
+        path: `actors[${i}].step`,
+        message: `${steps.length} steps of ${formatMs(stepMs)}${pauseMs ? ` and pauses of ${formatMs(pauseMs)}` : ''}${startMs ? ` from ${formatMs(startMs)}` : ''} need ${formatMs(needMs)}, but the run lasts ${raw.duration}: lengthen duration or shorten step`,
+      });
+    }
+    return { kind: 'sweep', ...closed, steps, stepMs, amount: a.amount, pauseMs };
   });
 
   return {

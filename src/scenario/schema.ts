@@ -77,11 +77,50 @@ const stream = z
   })
   .describe('K concurrent streamed responses (SSE or chunked text): per event arrival time, gap, time to first event; early ends, stalls, errors.');
 
+/** What load and sweep share: when, the service time S, and the worker threads. */
+const closedModel = {
+  start: duration.optional().describe('When it starts, from the start of the run (default 0s).'),
+  serviceTime: duration.optional().describe('The endpoint\'s unloaded service time S, declared: no calibration requests are sent.'),
+  calibrate: z
+    .number({ error: 'expected a whole number (calibrate)' })
+    .int({ error: 'expected a whole number (calibrate)' })
+    .min(0, { error: 'expected 0 or more (calibrate)' })
+    .optional()
+    .describe('Sequential requests that measure S before the run, after one that opens the connection (default 5; 0: none, declare serviceTime instead).'),
+  workers: positiveInt('workers').optional().describe('Worker threads the connections are spread over (default 1); the probes stay on the main thread either way.'),
+};
+
+const load = z
+  .strictObject({
+    kind: z.literal('load'),
+    ...http,
+    ...closedModel,
+    connections: positiveInt('connections').describe('Concurrent connections N (ab -c): each sends its next request as soon as the last one is answered.'),
+    amount: positiveInt('amount').optional().describe('Total requests (ab -n); without it the load sends until `duration` or the end of the run.'),
+    duration: duration.optional().describe('How long it sends (requests in flight are then waited for); default: until the end of the run.'),
+  })
+  .describe('Closed-model load like `ab -c N -n K`: finds pool starvation and serialized handlers from the effective concurrency.');
+
+const STEPS_HINT = 'expected a list of connection counts like [1, 2, 4, 8] (or "1,2,4,8")';
+const sweep = z
+  .strictObject({
+    kind: z.literal('sweep'),
+    ...http,
+    ...closedModel,
+    connections: z
+      .union([z.array(positiveInt('connections'), { error: STEPS_HINT }).min(1, { error: STEPS_HINT }), z.string().regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: STEPS_HINT })], { error: STEPS_HINT })
+      .describe('Connection counts, ascending, one step each: [1, 2, 4, 8, 16, 32, 64] (a "1,2,4" string works too, for --set).'),
+    step: duration.optional().describe('How long each step sends (default 3s); its requests in flight are then waited for.'),
+    amount: positiveInt('amount').optional().describe('Requests per step (ab -n), instead of waiting for `step`.'),
+    pause: duration.optional().describe('Quiet time between steps (default 0s).'),
+  })
+  .describe('The load repeated over connection counts: throughput and effective concurrency per N; the knee is the concurrency limit.');
+
 /** Every actor kind's schema, by kind: add a kind here and the union, messages and JSON Schema follow. */
-export const ACTOR_SCHEMAS = { probe, request, stream } as const;
+export const ACTOR_SCHEMAS = { probe, request, stream, load, sweep } as const;
 export const ACTOR_KINDS = Object.keys(ACTOR_SCHEMAS) as (keyof typeof ACTOR_SCHEMAS)[];
 
-export const actorSchema = z.discriminatedUnion('kind', [probe, request, stream]);
+export const actorSchema = z.discriminatedUnion('kind', [probe, request, stream, load, sweep]);
 
 /** The fields a mapping may have at a path of the raw scenario (for "did you mean" hints). */
 export function allowedKeysAt(path: readonly (string | number)[], kindAt: (path: readonly (string | number)[]) => string | undefined): string[] {

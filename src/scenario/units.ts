@@ -30,3 +30,9 @@ export function formatMs(ms: number): string {
   const m = Math.floor(ms / 60_000);
   return `${m} m ${Math.round((ms - m * 60_000) / 1000)} s`;
 }
+
+/** An effective concurrency or a pool size: 0.98, 4.1, 40 (one decimal below 10, none at or above). */
+export function formatConcurrency(c: number): string {
+  const r = Math.round(c * 10) / 10;
+  return r >= 10 || Number.isInteger(r) ? r.toFixed(0) : r.toFixed(1);
+}

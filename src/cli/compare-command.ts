@@ -53,7 +53,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
       const result = await runWithServer(
         plan.scenario,
         { command: flags.server, env: { ...flags.serverEnv, ...plan.settings }, readyPath: flags.serverReady },
-        { quiet: true },
+        { quiet: true, announceServer: !flags.quiet },
         io,
       );
       const code = exitCodeOf(result);

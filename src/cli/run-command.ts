@@ -35,14 +35,14 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags & { announceServer?: boolean },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
   const launched = await launchTarget(scenario, overrides);
   const server = launched.server;
   try {
-    if (server && !flags.quiet) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
+    if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
     return await runAndReport(launched.scenario, flags, io, (result) => {
       if (!server) return finish?.(result);
       result.server = { command: launched.command!, pid: server.pid, port: launched.port };

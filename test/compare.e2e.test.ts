@@ -1,0 +1,88 @@
+// `wobbly compare` against a real server whose pool size comes from an environment variable:
+// estimates follow the setting, the recommendation is right, and no server is ever left behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, sleep, startCli, tempDir } from './helpers.js';
+import type { RunResult } from '../src/result/types.js';
+
+const SCENARIO = join(ROOT, 'test/fixtures/compare-pool.yaml');
+const dir = tempDir();
+
+interface CompareJson {
+  schemaVersion: number;
+  runs: (RunResult & { settings: Record<string, string> })[];
+  recommended: { settings: Record<string, string>; reason: string } | null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pidsOf(stderr: string): number[] {
+  return [...stderr.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
+}
+
+test('compare DEMO_POOL=2,8,16 with 8 connections: C follows the pool, 8 is recommended, no server left', async () => {
+  const json = join(dir, 'compare.json');
+  const r = await runCli(['compare', SCENARIO, '--vary', 'DEMO_POOL=16,2,8', '--json', json], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(readFileSync(json, 'utf8')) as CompareJson;
+  assert.equal(out.schemaVersion, 1);
+  assert.equal(out.runs.length, 3);
+  for (const run of out.runs) {
+    const m = Number(run.settings.DEMO_POOL);
+    const v = run.verdicts.find((x) => x.id === 'pool-starvation')!;
+    const c = v.evidence.effectiveConcurrency as number;
+    const expected = Math.min(m, 8);
+    assert.ok(Math.abs(c - expected) <= 0.1 * expected, `DEMO_POOL=${m}: C = ${c}, expected ${expected} ± 10%`);
+    assert.equal(v.status, m < 8 ? 'detected' : 'clear', `DEMO_POOL=${m}: ${v.summary}`);
+    assert.ok(run.server && !alive(run.server.pid!), 'server stopped');
+  }
+  assert.deepEqual(out.recommended!.settings, { DEMO_POOL: '8' });
+  assert.match(out.recommended!.reason, /DEMO_POOL=8 is the smallest setting within 5% of the best throughput/);
+  // The table lists settings from small to large and marks the recommendation.
+  const rows = r.stdout.split('\n').filter((l) => /^\s*DEMO_POOL=/.test(l));
+  assert.deepEqual(rows.map((l) => l.trim().split(/\s+/)[0]), ['DEMO_POOL=2', 'DEMO_POOL=8', 'DEMO_POOL=16']);
+  assert.match(rows[1]!, /◀/);
+  assert.match(rows[0]!, /pool-starvation/);
+  assert.match(r.stdout, /Recommended: DEMO_POOL=8\./);
+  for (const pid of pidsOf(r.stderr)) assert.equal(alive(pid), false, `server ${pid} left running`);
+});
+
+test('compare with a setting the server rejects: exit 3 with its log tail, nothing left running', async () => {
+  const r = await runCli(['compare', SCENARIO, '--vary', 'DEMO_POOL=zero'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /the server exited before it was ready \(exit code 2\)/);
+  assert.match(r.stderr, /\| wobbly-demo-target: .*pool/i);
+});
+
+test('compare interrupted: exit 130, the server of the current setting is stopped', async () => {
+  const run = startCli(['compare', SCENARIO, '--vary', 'DEMO_POOL=4,8', '--repeat', '3']);
+  let pid = 0;
+  for (let i = 0; i < 200 && !pid; i++) {
+    await sleep(50);
+    pid = pidsOf(run.output().stderr)[0] ?? 0;
+  }
+  assert.ok(pid > 0, run.output().stderr);
+  await sleep(1500);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  for (const p of pidsOf(r.stderr)) assert.equal(alive(p), false, `server ${p} left running`);
+});
+
+test('compare without a server, or with a malformed --vary: exit 2 before anything starts', async () => {
+  let r = await runCli(['compare', 'liveness-during-heavy', '--vary', 'X=1,2']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /compare restarts the server for every setting: give it a server: section or --server "CMD"/);
+  r = await runCli(['compare', SCENARIO, '--vary', 'DEMO_POOL']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--vary DEMO_POOL: expected NAME=v1,v2,…/);
+});

@@ -1,0 +1,71 @@
+// Seeds 002 and 003 on real FastAPI under uvicorn: the pool behind each endpoint, estimated from
+// outside, equals the configured size; a blocking `async def` is serialized; asyncio.sleep is clear.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers.js';
+import { FASTAPI_FIXTURES, requirePythonStack } from './fastapi.js';
+import type { RunResult } from '../src/result/types.js';
+
+const dir = tempDir();
+const SCENARIO = join(FASTAPI_FIXTURES, 'pools.yaml');
+before(requirePythonStack);
+
+async function run(name: string, args: string[]): Promise<RunResult> {
+  const json = join(dir, `${name}.json`);
+  const r = await runCli(['run', SCENARIO, ...args, '--json', json], { timeoutMs: 90_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  return JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+}
+
+function concurrency(r: RunResult, id: 'pool-starvation' | 'serialized') {
+  const v = r.verdicts.find((x) => x.id === id)!;
+  assert.ok(v, `${id} in ${r.verdicts.map((x) => x.id)}`);
+  return { v, c: v.evidence.effectiveConcurrency as number };
+}
+
+function within(actual: number, expected: number, what: string) {
+  assert.ok(Math.abs(actual - expected) <= 0.1 * expected, `${what}: C = ${actual}, expected ${expected} ± 10%`);
+}
+
+test('def endpoint: anyio\'s 40 tokens; ANYIO_TOKENS=10: 10', async () => {
+  const sync = await run('sync', []);
+  const a = concurrency(sync, 'pool-starvation');
+  assert.equal(a.v.status, 'detected', a.v.summary);
+  within(a.c, 40, '/sync, default limiter');
+  assert.match(a.v.summary, /although 50 were sent: a pool of about 40/);
+  assert.match(a.v.hint, /total_tokens/);
+
+  const small = await run('sync-10', ['--server-env', 'ANYIO_TOKENS=10']);
+  const b = concurrency(small, 'pool-starvation');
+  within(b.c, 10, '/sync, ANYIO_TOKENS=10');
+});
+
+test('run_in_executor(None, ...): the default executor, min(32, cpu + 4) threads', async () => {
+  const r = await run('executor', ['--set', 'path=/executor?ms=500']);
+  const { v, c } = concurrency(r, 'pool-starvation');
+  assert.equal(v.status, 'detected', v.summary);
+  within(c, Math.min(32, cpus().length + 4), '/executor');
+  assert.match(v.hint, /min\(32, cpu/);
+});
+
+test('await asyncio.sleep: no pool, clear', async () => {
+  const r = await run('async', ['--set', 'path=/async?ms=500']);
+  const { v, c } = concurrency(r, 'pool-starvation');
+  assert.equal(v.status, 'clear', v.summary);
+  assert.ok(c >= 45, `C = ${c}`);
+});
+
+test('seed 003: time.sleep inside async def is serialized; the def twin is not', async () => {
+  const blocking = await run('blocking', ['--set', 'app=blocking_async', '--set', 'path=/ping-blocking?ms=200', '--set', 'connections=4']);
+  const s = concurrency(blocking, 'serialized');
+  assert.equal(s.v.status, 'detected', s.v.summary);
+  within(s.c, 1, '/ping-blocking');
+
+  const def = await run('def', ['--set', 'app=blocking_async', '--set', 'path=/ping-def?ms=200', '--set', 'connections=4']);
+  const d = concurrency(def, 'serialized');
+  assert.equal(d.v.status, 'clear', d.v.summary);
+  within(d.c, 4, '/ping-def');
+});

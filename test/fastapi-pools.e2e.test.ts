@@ -44,11 +44,13 @@ test('def endpoint: anyio\'s 40 tokens; ANYIO_TOKENS=10: 10', async () => {
 });
 
 test('run_in_executor(None, ...): the default executor, min(32, cpu + 4) threads', async () => {
-  const r = await run('executor', ['--set', 'path=/executor?ms=500']);
+  // 6 threads × 200 ms: 30 req/s; 8 s holds enough whole waves for a steady window.
+  const r = await run('executor', ['--set', 'path=/executor?ms=200', '--set', 'duration=8s']);
   const { v, c } = concurrency(r, 'pool-starvation');
   assert.equal(v.status, 'detected', v.summary);
   within(c, Math.min(32, cpus().length + 4), '/executor');
-  assert.match(v.hint, /min\(32, cpu/);
+  assert.match(v.hint, /min\(32, os\.cpu_count\(\) \+ 4\)/);
+  assert.match(v.summary, new RegExp(`a pool of about ${Math.min(32, cpus().length + 4)}`));
 });
 
 test('await asyncio.sleep: no pool, clear', async () => {

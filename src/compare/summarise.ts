@@ -25,6 +25,8 @@ export interface CompareRow {
   effectiveConcurrency?: Figure;
   /** Verdict ids detected in any of the runs. */
   detected: string[];
+  /** Verdict ids inconclusive in some run (and detected in none). */
+  inconclusive: string[];
 }
 
 export interface Recommendation {
@@ -73,7 +75,10 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
       p99Ms: figure(summaries.map((s) => s.latencyMs.p99)),
       ...(concurrency.length ? { effectiveConcurrency: figure(concurrency) } : {}),
       detected: [...new Set(group.flatMap((g) => g.result.verdicts.filter((v) => v.status === 'detected').map((v) => v.id)))],
+      inconclusive: [],
     });
+    const last = rows[rows.length - 1]!;
+    last.inconclusive = [...new Set(group.flatMap((g) => g.result.verdicts.filter((v) => v.status === 'inconclusive').map((v) => v.id)))].filter((id) => !last.detected.includes(id));
   }
   return rows.sort((a, b) => compareSettings(a.settings, b.settings));
 }
@@ -81,7 +86,8 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
 export function recommend(rows: CompareRow[]): Recommendation | undefined {
   if (!rows.length) return undefined;
   const best = Math.max(...rows.map((r) => r.throughputRps.median));
-  const healthy = rows.filter((r) => !r.detected.some((id) => STARVATION.has(id)));
+  // An inconclusive starvation verdict is no proof of health either.
+  const healthy = rows.filter((r) => ![...r.detected, ...r.inconclusive].some((id) => STARVATION.has(id)));
   const good = healthy.filter((r) => r.throughputRps.median >= 0.95 * best);
   const pick = good[0];
   const bestRow = rows.find((r) => r.throughputRps.median === best)!;

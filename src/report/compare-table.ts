@@ -16,7 +16,7 @@ export function renderCompare(rows: CompareRow[], rec: Recommendation | undefine
   });
   for (const r of rows) {
     const mark = rec && r.label === rec.label ? ' ◀' : '';
-    t.push([r.label + mark, String(r.runs), fig(r.throughputRps), fig(r.p50Ms, 0), fig(r.p99Ms, 0), fig(r.effectiveConcurrency), r.detected.join(', ') || 'clear']);
+    t.push([r.label + mark, String(r.runs), fig(r.throughputRps), fig(r.p50Ms, 0), fig(r.p99Ms, 0), fig(r.effectiveConcurrency), [...r.detected, ...r.inconclusive.map((id) => `${id} (inconclusive)`)].join(', ') || 'clear']);
   }
   const actor = rows[0]?.actor;
   const out = [`Comparing ${scenario} (figures of actor "${actor}"; median, and min–max when repeated)`, t.toString()];

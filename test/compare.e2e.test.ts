@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, sleep, startCli, tempDir } from './helpers.js';
+import { alive, ROOT, runCli, sleep, startCli, tempDir } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
 const SCENARIO = join(ROOT, 'test/fixtures/compare-pool.yaml');
@@ -16,14 +16,6 @@ interface CompareJson {
   recommended: { settings: Record<string, string>; reason: string } | null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function pidsOf(stderr: string): number[] {
   return [...stderr.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));

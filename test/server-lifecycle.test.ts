@@ -4,30 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, sleep, startCli, tempDir } from './helpers.js';
+import { ROOT, runCli, sleep, startCli, tempDir, waitGone } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
 const SERVER = `node ${join(ROOT, 'dist/test/servers/stall-server.js')}`;
 const SCENARIO = join(ROOT, 'test/fixtures/stall.yaml');
 const dir = tempDir();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitGone(pid: number, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (!alive(pid)) return true;
-    await sleep(50);
-  }
-  return !alive(pid);
-}
 
 test('--server: started on a free port, measured, stopped; the result names it', async () => {
   const json = join(dir, 'server.json');

@@ -26,8 +26,7 @@ export class LatencyHistogram {
 
   /** Latency at percentile p (0..100) in ms; 0 when empty. */
   percentile(p: number): number {
-    // HDR answers with the top of the value's bucket, which can exceed the largest value seen.
-    return this.h.totalCount ? Math.min(this.h.getValueAtPercentile(p), this.h.maxValue) / 1000 : 0;
+    return this.h.totalCount ? this.h.getValueAtPercentile(p) / 1000 : 0;
   }
 
   get maxMs(): number {

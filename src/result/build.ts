@@ -20,9 +20,10 @@ export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summa
     rps: runMs > 0 ? round((rec.requests - rec.failures) / (runMs / 1000), 2) : 0,
     bytes: rec.bytes,
     latencyMs: {
-      p50: round(l.percentile(50), 2),
-      p90: round(l.percentile(90), 2),
-      p99: round(l.percentile(99), 2),
+      // HDR answers with the top of a value's bucket, which can exceed the largest value seen.
+      p50: round(Math.min(l.percentile(50), l.maxMs), 2),
+      p90: round(Math.min(l.percentile(90), l.maxMs), 2),
+      p99: round(Math.min(l.percentile(99), l.maxMs), 2),
       max: round(l.maxMs, 2),
       min: round(l.minMs, 2),
       mean: round(l.meanMs, 2),

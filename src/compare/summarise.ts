@@ -62,6 +62,12 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
   for (const [label, group] of groups) {
     const actor = mainActor(group[0]!.result);
     const summaries = group.map((g) => g.result.actors[actor]?.summary).filter((s) => s !== undefined);
+    // Steady-state throughput (whole waves) when a pool verdict measured it: the whole-run rate
+    // of a short run moves by a wave (N requests) more than the 5% that decides the recommendation.
+    const steady = group.map((g) => {
+      const v = g.result.verdicts.find((x) => STARVATION.has(x.id) && typeof x.evidence.throughputRps === 'number');
+      return (v?.evidence.throughputRps as number | undefined) ?? g.result.actors[actor]?.summary.rps ?? 0;
+    });
     const concurrency = group
       .map((g) => g.result.verdicts.find((v) => STARVATION.has(v.id) && typeof v.evidence.effectiveConcurrency === 'number')?.evidence.effectiveConcurrency as number | undefined)
       .filter((c): c is number => c !== undefined);
@@ -70,7 +76,7 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
       label,
       runs: group.length,
       actor,
-      throughputRps: figure(summaries.map((s) => s.rps)),
+      throughputRps: figure(steady),
       p50Ms: figure(summaries.map((s) => s.latencyMs.p50)),
       p99Ms: figure(summaries.map((s) => s.latencyMs.p99)),
       ...(concurrency.length ? { effectiveConcurrency: figure(concurrency) } : {}),

@@ -1,22 +1,15 @@
 // The real CLI on bad input, a target that is down or dies, and Ctrl-C: clear errors, the right
 // exit codes, nothing sent on bad input, results so far still written.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { getJson, ROOT, runCli, sleep, stallServer, startCli, tempDir, type TestServer } from './helpers.js';
+import { getJson, ROOT, runCli, sleep, stallServer, stallServerForFile, startCli, tempDir } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
-let server: TestServer;
+const server = stallServerForFile();
 const dir = tempDir();
-
-before(async () => {
-  server = await stallServer();
-});
-after(async () => {
-  await server.stop();
-});
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {

@@ -1,5 +1,6 @@
 // Shared test plumbing: real servers in child processes, and the real CLI as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -53,6 +54,23 @@ export function startServer(script: string, args: string[] = [], env: Record<str
 }
 
 export const stallServer = () => startServer(join(ROOT, 'dist/test/servers/stall-server.js'));
+
+/** One stall server for the whole test file: started before its tests, stopped after them. */
+export function stallServerForFile(): { readonly url: string } {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await stallServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error('the stall server is not started yet');
+      return server.url;
+    },
+  };
+}
 
 export interface CliResult {
   code: number | null;

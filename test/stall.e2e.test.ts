@@ -1,21 +1,14 @@
 // End to end: the real CLI against a real server that blocks its event loop for exactly 1,000 ms.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, stallServer, tempDir, type TestServer } from './helpers.js';
+import { ROOT, runCli, stallServerForFile, tempDir } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
 const SCENARIO = join(ROOT, 'test/fixtures/stall.yaml');
-let server: TestServer;
+const server = stallServerForFile();
 const dir = tempDir();
-
-before(async () => {
-  server = await stallServer();
-});
-after(async () => {
-  await server.stop();
-});
 
 test('a 1,000 ms event-loop block is reported as a 1,000 ± 50 ms stall, attributed to the heavy request', async () => {
   const json = join(dir, 'stall.json');

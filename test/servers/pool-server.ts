@@ -7,6 +7,7 @@
 //   /slower?ms=200&per=0.5 no pool, but slower under load: sleeps ms + per × requests in flight
 //                          (like uvicorn's `async def` at 50 connections: 227 ms instead of 203)
 //   /live                  answers at once
+import { serveOnLoopback } from './serve.js';
 import { createServer } from 'node:http';
 
 class Slots {
@@ -69,11 +70,4 @@ const server = createServer((req, res) => {
     done('not found');
   }
 });
-server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
-});
-setInterval(() => {
-  if (process.ppid === 1) process.exit(0);
-}, 500).unref();
+serveOnLoopback(server);

@@ -2,6 +2,7 @@
 // Usage: node dist/test/servers/stall-server.js  → prints "listening on http://127.0.0.1:PORT".
 // /stats reports how many requests and connections it saw (to prove nothing was sent).
 // SLOWDOWN=1.5 makes /slow 50% slower: the same server, regressed (for baselines).
+import { serveOnLoopback } from './serve.js';
 import { createServer } from 'node:http';
 
 const slowdown = Number(process.env.SLOWDOWN ?? '1');
@@ -42,7 +43,6 @@ const server = createServer((req, res) => {
   }
 });
 server.on('connection', () => connections++);
-server.keepAliveTimeout = 30_000;
 // --port N (default: a free port); --fail-start makes it exit before listening, like a broken app.
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
@@ -50,12 +50,4 @@ if (args.includes('--fail-start')) {
   process.stderr.write('Traceback: ImportError: cannot import name "app" (a deliberate start failure)\n');
   process.exit(1);
 }
-server.listen(portArg >= 0 ? Number(args[portArg + 1]) : 0, '127.0.0.1', () => {
-  const addr = server.address();
-  if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
-});
-// Stop with the test that started us, even if it forgot.
-process.on('disconnect', () => process.exit(0));
-setInterval(() => {
-  if (process.ppid === 1) process.exit(0);
-}, 500).unref();
+serveOnLoopback(server, portArg >= 0 ? Number(args[portArg + 1]) : 0);

@@ -12,6 +12,7 @@
 //   /status?code=503              an error status
 //   /mute                         never answers (headers never come)
 //   /truth                        JSON: [{ distinct, switches }] per /rotate stream so far
+import { serveOnLoopback } from './serve.js';
 import { createServer, type ServerResponse } from 'node:http';
 
 const truth: { distinct: number; switches: number }[] = [];
@@ -108,11 +109,4 @@ const server = createServer((req, res) => {
       res.end('not found');
   }
 });
-server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  const addr = server.address();
-  if (addr && typeof addr === 'object') process.stdout.write(`listening on http://127.0.0.1:${addr.port}\n`);
-});
-setInterval(() => {
-  if (process.ppid === 1) process.exit(0);
-}, 500).unref();
+serveOnLoopback(server);

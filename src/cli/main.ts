@@ -7,7 +7,7 @@ import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { runCommand, type RunFlags } from './run-command.js';
-import { terminalSettings } from './io.js';
+import { runSettings, terminalSettings } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { InputError } from '../result/read.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
@@ -39,6 +39,7 @@ function makeIo(interrupt: AbortSignal): Io {
     err: (t) => void process.stderr.write(t),
     ...terminalSettings({ env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), columns: process.stdout.columns }),
     interrupt,
+    ...runSettings(process.env),
   };
 }
 

@@ -74,7 +74,7 @@ export async function runAndReport(
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let result: RunResult;
   try {
-    result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update });
+    result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice });
   } finally {
     progress?.clear();
   }

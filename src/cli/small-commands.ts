@@ -3,7 +3,7 @@ import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { renderTerminal } from '../report/terminal.js';
 import { readResult } from '../result/read.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 

@@ -6,7 +6,7 @@
 import { ActorRecorder } from '../metrics/actor-recorder.js';
 import { summarise } from '../result/build.js';
 import type { ActorResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 
 export type Dimension = 'duration' | 'rate' | 'ratio' | 'count';
 

@@ -1,4 +1,5 @@
 // Exact, non-overlapping time buckets (default 1 s): a 1 s stall stays visible as a 0 in the count.
+import { round } from '../format.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 export interface TimelineBucket {
@@ -74,9 +75,4 @@ export class Timeline {
     }
     return out;
   }
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

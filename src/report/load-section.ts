@@ -1,7 +1,7 @@
 // The closed-model part of the terminal report: an ab-like summary per load actor and an
 // N-vs-throughput table per sweep. Pure functions of the JSON result.
 import type { ActorResult, LoadPhaseResult, RunResult } from '../result/types.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../format.js';
 
 const num = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const fmtC = (c: number | null) => (c === null ? '-' : formatConcurrency(c));

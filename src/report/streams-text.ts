@@ -2,7 +2,7 @@
 // under the summary, and the evidence of the thread-hopping and head-of-line verdicts.
 // Pure functions of the JSON result, like the rest of the terminal report.
 import type { ActorResult, RunResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 
 const MAX_VALUES = 6;
 

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';

@@ -2,7 +2,7 @@
 import type { RunRecord } from '../engine/run.js';
 import type { ActorRecorder } from '../metrics/actor-recorder.js';
 import { latencyOf } from '../metrics/actor-recorder.js';
-import { round } from '../metrics/timeline.js';
+import { round } from '../format.js';
 import type { Analysis } from '../analysis/analyse.js';
 import { requestLabel } from '../analysis/analyse.js';
 import type { Verdict } from '../types.js';

@@ -1,7 +1,7 @@
 // The ab-like summary and the effective concurrency of closed-model phases, for the JSON result.
 import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
 import type { LoadPhase } from '../metrics/load-meter.js';
-import { round } from '../metrics/timeline.js';
+import { round } from '../format.js';
 import type { AbSummary, ConcurrencyResult, LoadPhaseResult, SweepResult } from './types.js';
 
 /** ab's "Percentage of the requests served within a certain time" rows. */
@@ -15,7 +15,7 @@ export function abSummary(phase: LoadPhase): AbSummary {
   for (const [code, n] of [...rec.statusCodes].sort((a, b) => a[0] - b[0])) if (code >= 400) reasons[`HTTP ${code}`] = n;
   for (const [err, n] of rec.errors) if (err !== 'unfinished') reasons[err] = n;
   const servedWithinMs: Record<string, number> = {};
-  if (rec.latency.count) for (const p of SERVED_WITHIN_PERCENTS) servedWithinMs[String(p)] = round(p === 100 ? rec.latency.maxMs : rec.latency.percentile(p), 2);
+  if (rec.latency.count) for (const p of SERVED_WITHIN_PERCENTS) servedWithinMs[String(p)] = round(p === 100 ? rec.latency.maxMs : Math.min(rec.latency.percentile(p), rec.latency.maxMs), 2);
   return {
     connections: phase.connections,
     timeTakenMs: round(takenMs, 1),

@@ -1,7 +1,7 @@
 // A stream actor's StreamStats → the `stream` section of its JSON result.
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { StreamStats } from '../metrics/stream-stats.js';
-import { round } from '../metrics/timeline.js';
+import { round } from '../format.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
 

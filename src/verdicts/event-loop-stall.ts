@@ -2,9 +2,9 @@
 // something else ran: sync work on its event loop.
 import type { Analysis, StallAnalysis } from '../analysis/analyse.js';
 import type { InFlightWindow } from '../analysis/stalls.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import type { Verdict } from '../types.js';
-import { round } from '../metrics/timeline.js';
+import { round } from '../format.js';
 
 export const STALL_HINT =
   'Likely cause: synchronous work on the server\'s event-loop thread, so nothing else is answered meanwhile: ' +

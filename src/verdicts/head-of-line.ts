@@ -3,8 +3,8 @@
 // the busy worker (a new connection goes to a free worker).
 import type { Analysis } from '../analysis/analyse.js';
 import type { ExposedGroup, HeadOfLineFacts } from '../analysis/head-of-line.js';
-import { round } from '../metrics/timeline.js';
-import { formatMs } from '../scenario/units.js';
+import { round } from '../format.js';
+import { formatMs } from '../format.js';
 import type { Verdict } from '../types.js';
 
 export const HEAD_OF_LINE_HINT =

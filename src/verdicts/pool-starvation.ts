@@ -3,8 +3,8 @@
 import type { Analysis } from '../analysis/analyse.js';
 import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
 import { RULES } from '../analysis/concurrency.js';
-import { round } from '../metrics/timeline.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import { round } from '../format.js';
+import { formatConcurrency, formatMs } from '../format.js';
 import type { Verdict } from '../types.js';
 
 /** FastAPI/Starlette's default: anyio's CapacityLimiter for `def` endpoints and run_in_threadpool. */

@@ -2,8 +2,8 @@
 // so that a load at full speed does not delay the probes on this thread; the workers aggregate
 // for themselves and post deltas, merged here into the actor's recorder.
 import { Worker } from 'node:worker_threads';
-import { ActorRecorder } from '../metrics/actor-recorder.js';
-import { mergeMeters, slotMsFor, type LoadMeterData, type LoadPhase } from '../metrics/load-meter.js';
+import { ActorRecorder, type LoadPhase } from '../metrics/actor-recorder.js';
+import { mergeMeters, slotMsFor, type LoadMeterData } from '../metrics/load-meter.js';
 import type { FromWorker, LoadWorkerData, ToWorker } from '../load/protocol.js';
 import type { ClosedModelSpec, LoadSpec, SweepSpec } from '../types.js';
 import { VERSION } from '../version.js';

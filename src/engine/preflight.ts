@@ -5,6 +5,7 @@ import type { HttpSpec, ProbeSpec } from '../types.js';
 import { exchange } from '../net/http.js';
 import { encodeRequest, Http1Connection } from '../load/http1.js';
 import type { Target } from '../net/target.js';
+import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
 
 export class TargetUnreachableError extends Error {
@@ -36,15 +37,6 @@ export function checkReachable(target: Target, timeoutMs = 3000): Promise<void> 
   });
 }
 
-export interface Calibration {
-  samples: number;
-  /** Unloaded latency, the slowest of the calibration requests but the first (connection set-up). */
-  p99Ms: number;
-  p50Ms: number;
-  /** Calibration requests answered with a status of 400 or more, and the first such status. */
-  failures?: number;
-  failedStatus?: number;
-}
 
 // 100 cheap requests (a fraction of a second) so that one slow outlier does not make the p99 and
 // thus the stall threshold: with 100 samples the p99 is the second slowest.

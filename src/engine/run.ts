@@ -1,8 +1,10 @@
 // The run engine: preflight, calibration, then every actor on one clock until the deadline,
-// Ctrl-C, or the target going away. Returns the raw record; analysis happens elsewhere.
+// Ctrl-C, or the target going away. Returns what was measured as RunData; analysis happens elsewhere.
 import { setMaxListeners } from 'node:events';
 import type { ActorSpec, Sample, Scenario } from '../types.js';
 import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
+import type { Calibration, RunData } from '../run-data/types.js';
+import { settle } from './settle.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
 import { keepsSamples, runActor } from '../actors/registry.js';
 import type { ActorContext } from '../actors/context.js';
@@ -10,7 +12,7 @@ import type { Health } from '../load/protocol.js';
 import { Clock } from '../net/clock.js';
 import { parseTarget } from '../net/target.js';
 import { DOWN_ERRORS } from '../net/http.js';
-import { calibrateProbe, calibrateService, checkReachable, type Calibration } from './preflight.js';
+import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -27,6 +29,7 @@ export interface RunOptions {
 
 export const DEFAULT_LOAD_NICE = 10;
 
+/** The run while it runs: live recorders (the progress line reads them); settled into RunData at the end. */
 export interface RunRecord {
   scenario: Scenario;
   startedAt: Date;
@@ -45,7 +48,7 @@ export interface RunRecord {
 /** How long every request failing with "nobody listens" must last before we call the target gone. */
 const DOWN_AFTER_MS = 1500;
 
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunRecord> {
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunData> {
   const target = parseTarget(scenario.target);
   const interrupt = options.interrupt ?? new AbortController().signal;
 
@@ -139,5 +142,5 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // (streams that ended, single requests): then the run was as long as it really took.
   const toDeadline = scenario.actors.some((a) => a.kind === 'probe');
   record.durationMs = record.stoppedBy ? clock.now() : toDeadline ? scenario.durationMs : Math.min(clock.now(), scenario.durationMs);
-  return record;
+  return settle(record);
 }

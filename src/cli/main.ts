@@ -7,6 +7,7 @@ import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { runCommand, type RunFlags } from './run-command.js';
+import { analyseCommand, type AnalyseFlags } from './analyse-command.js';
 import { runSettings, terminalSettings } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { InputError } from '../result/read.js';
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
     .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
     .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('--raw <file>', 'save the run\'s data (gzip\'d JSON) to analyse again later with `wobbly analyse`')
     .option('-q, --quiet', 'print nothing but errors')
     .option('-e, --expect <expr>', 'an expectation, e.g. "probe.p99 < 200ms" or "verdict.event-loop-stall == clear" (repeatable; checked before the run)', collectList, [])
     .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
@@ -148,6 +150,17 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<result.json>', 'a file written by --json')
     .action(async (file: string) => {
       code = await reportCommand(file, io);
+    });
+
+  program
+    .command('analyse')
+    .alias('analyze')
+    .description('Analyse a run saved with `wobbly run --raw` again: analysis, verdicts, expectations and the report, nothing sent.')
+    .argument('<run-file>', 'a file written by --raw')
+    .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (file: string, opts: AnalyseFlags) => {
+      code = await analyseCommand(file, opts, io);
     });
 
   program

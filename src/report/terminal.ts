@@ -3,10 +3,11 @@ import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../format.js';
-import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
+import { identityLines, streamLines } from './streams-text.js';
+import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
-import { concurrencyEvidenceText, loadSections } from './load-section.js';
+import { loadSections } from './load-section.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -110,25 +111,14 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }
 
+/** The verdict's rule says which lines; a verdict of another wobbly version gets its plain fields. */
 function evidenceText(v: Verdict): string[] {
-  const e = v.evidence as Record<string, unknown>;
-  if (v.id === 'event-loop-stall') {
-    const stalls = (e.stalls as { startMs: number; endMs: number; lengthMs: number; probesAffected: number; during: string[]; selfLagMs: number }[]) ?? [];
-    const lines = [`threshold ${formatMs(e.thresholdMs as number)} (unloaded p99 ${formatMs(e.unloadedP99Ms as number)}); stalls: ${stalls.length}`];
-    for (const s of stalls.slice(0, 10)) {
-      lines.push(
-        `stall ${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`,
-      );
-    }
-    if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
-    return lines;
-  }
-  if (v.id === 'thread-hopping') return threadHoppingEvidence(e);
-  if (v.id === 'head-of-line-blocking') return headOfLineEvidence(e);
-  if (v.id === 'pool-starvation' || v.id === 'serialized') return concurrencyEvidenceText(e);
-  return Object.entries(e)
-    .filter(([, x]) => typeof x !== 'object')
-    .map(([k, x]) => `${k}: ${String(x)}`);
+  return (
+    evidenceLinesOf(v) ??
+    Object.entries(v.evidence)
+      .filter(([, x]) => typeof x !== 'object')
+      .map(([k, x]) => `${k}: ${String(x)}`)
+  );
 }
 
 export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string {

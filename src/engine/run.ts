@@ -1,10 +1,10 @@
 // The run engine: preflight, calibration, then every actor on one clock until the deadline,
 // Ctrl-C, or the target going away. Returns what was measured as RunData; analysis happens elsewhere.
 import { setMaxListeners } from 'node:events';
-import type { ActorSpec, Sample, Scenario } from '../types.js';
+import type { Sample, Scenario } from '../types.js';
 import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
 import type { Calibration, RunData } from '../run-data/types.js';
-import { settle } from './settle.js';
+import { settle, type RunRecord } from './run-record.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
 import { keepsSamples, runActor } from '../actors/registry.js';
 import type { ActorContext } from '../actors/context.js';
@@ -29,21 +29,7 @@ export interface RunOptions {
 
 export const DEFAULT_LOAD_NICE = 10;
 
-/** The run while it runs: live recorders (the progress line reads them); settled into RunData at the end. */
-export interface RunRecord {
-  scenario: Scenario;
-  startedAt: Date;
-  /** Length of the measured run (ms). */
-  durationMs: number;
-  partial: boolean;
-  /** Why the run ended early, if it did. */
-  stoppedBy?: 'interrupt' | 'target-down';
-  targetDown?: { atMs: number; error: string };
-  actors: Map<string, ActorRecorder>;
-  specs: Map<string, ActorSpec>;
-  calibration: Map<string, Calibration>;
-  selfLag: LoopLagMonitor;
-}
+export type { RunRecord } from './run-record.js';
 
 /** How long every request failing with "nobody listens" must last before we call the target gone. */
 const DOWN_AFTER_MS = 1500;

@@ -6,7 +6,7 @@ import { mannWhitneyTwoSided } from '../baseline/stats.js';
 import { formatValue, readMetric, resolveMetric, type Metric } from '../expect/metrics.js';
 import type { ActorResult, RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';
-import { paint, table } from './terminal.js';
+import { paint, table } from './terminal-style.js';
 
 export const DIFF_METRICS = ['requests', 'failures', 'errorRate', 'rps', 'p50', 'p90', 'p99', 'max'];
 

@@ -1,5 +1,4 @@
 // The terminal report: a pure function of the JSON result (so saved runs re-render the same).
-import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
 import { formatMs } from '../format.js';
@@ -7,6 +6,7 @@ import { identityLines, streamLines } from './streams-text.js';
 import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
+import { paint, table } from './terminal-style.js';
 import { loadSections } from './load-section.js';
 
 export interface TerminalOptions {
@@ -16,21 +16,6 @@ export interface TerminalOptions {
 }
 
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
-
-export function paint(on: boolean, code: number, text: string): string {
-  return on ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-
-export function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
-    colAligns: align ?? head.map(() => 'left' as const),
-  });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
-}
 
 function ms(x: number): string {
   return x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1);
@@ -173,3 +158,5 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (r.expectations.length || r.baseline) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }
+// Kept for callers that took them from here.
+export { paint, table } from './terminal-style.js';

@@ -56,7 +56,8 @@ export function withExpectations(result: RunResult, texts: string[]): RunResult 
   const expectations = texts.map((t): ExpectationResult => {
     const e = parseExpectation(t, { actors });
     const c = check(e, result);
-    return { expr: e.text, pass: c.pass, actual: actualText(c.measured), ...c.measured };
+    const found = 'notMeasured' in c.measured ? {} : c.measured; // the reason is in actual
+    return { expr: e.text, pass: c.pass, actual: actualText(c.measured), ...found };
   });
   return { ...result, expectations, pass: result.pass && expectations.every((x) => x.pass) };
 }

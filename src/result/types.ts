@@ -136,10 +136,8 @@ export interface ExpectationResult {
   /** The measured number in its unit (ms, requests per second, a fraction 0..1, a count): for scripts. */
   value?: number;
   unit?: 'ms' | 'rps' | 'ratio' | 'count';
-  /** A verdict expectation: the status the verdict had. */
+  /** A verdict expectation: the status the verdict had. Neither value nor status: nothing was measured (then it failed; actual says why). */
   status?: Verdict['status'];
-  /** Why nothing could be measured (then it failed). */
-  notMeasured?: string;
 }
 
 export interface RunResult {

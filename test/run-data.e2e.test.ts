@@ -44,7 +44,10 @@ test('stall: the analysed run finds the same 1 s event-loop stall, with the same
   const { ran, analysed, stdout } = await runThenAnalyse('stall', readFileSync(join(ROOT, 'test/fixtures/stall.yaml'), 'utf8') + 'expect: ["probe.p99 < 5s", "verdict.event-loop-stall == clear"]\n', 'stall');
   const v = ran.verdicts.find((x) => x.id === 'event-loop-stall')!;
   assert.equal(v.status, 'detected', v.summary);
-  assert.ok(Math.abs((v.evidence.longestStallMs as number) - 1000) <= 50, `longest stall ${String(v.evidence.longestStallMs)}`);
+  // The server blocks 1,000 ms; on a busy machine draining the probes' backlog adds up to ~200 ms
+  // (the stall's precision is stall.e2e's subject; here it is that the run and its analysis agree).
+  const longest = v.evidence.longestStallMs as number;
+  assert.ok(longest >= 950 && longest <= 1250, `longest stall ${longest}`);
   assert.deepEqual(ran.expectations.map((e) => [e.pass, e.unit ?? e.status]), [[true, 'ms'], [false, 'detected']]);
   assertSame(ran, analysed);
   assert.ok(stdout.includes('DETECTED     event-loop-stall'), stdout);
@@ -66,8 +69,11 @@ test('pool: the analysed run finds the same pool of 4 (load and sweep), with the
   );
   const pool = ran.verdicts.find((x) => x.id === 'pool-starvation')!;
   assert.equal(pool.status, 'detected', pool.summary);
+  // The verdict is about the most telling measurement: the load (a pool of 4) or the sweep's N = 4
+  // step (a pool of 2), whichever the rules trust on this run; C is within 10 % of its pool.
   const c = pool.evidence.effectiveConcurrency as number;
-  assert.ok(Math.abs(c - 4) <= 0.4, `C ${c}`);
+  const m = pool.evidence.actor === 'load' ? 4 : 2;
+  assert.ok(Math.abs(c - m) <= 0.1 * m, `C ${c} for ${String(pool.evidence.actor)}, a pool of ${m}`);
   assert.equal(ran.actors.sweep!.sweep!.steps.length, 2);
   assertSame(ran, analysed);
 });

@@ -3,7 +3,7 @@
 // clear error (exit 2) rather than misread.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { InputError } from '../result/read.js';
+import { InputError } from '../input-error.js';
 import { RUN_DATA_FORMAT, RUN_DATA_VERSION, type RunData } from './types.js';
 
 export function encodeRunData(data: RunData): Buffer {

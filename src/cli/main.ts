@@ -12,7 +12,7 @@ import { runSettings, terminalSettings } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { InputError } from '../result/read.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
-import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
+import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
 
@@ -112,6 +112,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('List the built-in scenarios.')
     .action(async () => {
       code = await listCommand(io);
+    });
+
+  program
+    .command('show')
+    .description('Print a built-in scenario (or a scenario file) as it is, to copy and adapt.')
+    .argument('<scenario>', 'built-in name (see `wobbly list`) or file')
+    .action(async (ref: string) => {
+      code = await showCommand(ref, io);
     });
 
   program

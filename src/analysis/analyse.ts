@@ -87,9 +87,9 @@ export function analyse(record: RunRecord): Analysis {
 }
 
 /** S: declared, or the median of the calibration (unless it got HTTP errors: then unknown). */
-function serviceTime(spec: ClosedModelSpec, cal: Calibration | undefined): Pick<EstimateInput, 'serviceTimeMs' | 'serviceTimeSource' | 'calibrationStatus'> {
+function serviceTime(spec: ClosedModelSpec, cal: Calibration | undefined): Pick<EstimateInput, 'serviceTimeMs' | 'serviceSpreadMs' | 'serviceTimeSource' | 'calibrationStatus'> {
   if (spec.serviceTimeMs !== undefined) return { serviceTimeMs: spec.serviceTimeMs, serviceTimeSource: 'declared' };
   if (!cal || !cal.samples) return { serviceTimeSource: 'none' };
   if (cal.failures) return { serviceTimeSource: 'none', calibrationStatus: cal.failedStatus };
-  return { serviceTimeMs: cal.p50Ms, serviceTimeSource: 'calibrated' };
+  return { serviceTimeMs: cal.p50Ms, serviceSpreadMs: cal.p99Ms - cal.p50Ms, serviceTimeSource: 'calibrated' };
 }

@@ -81,8 +81,15 @@ export interface ConcurrencyResult {
   latencyUnderLoadMs?: number;
   turnaroundMs?: number;
   window?: { startMs: number; endMs: number; requests: number };
-  firstWave: { requests: number; served: number; withinMs: number; group?: number };
+  firstWave: { requests: number; served: number; withinMs: number; group?: number; nextGroupMs?: number };
   poolSizeEstimate?: number;
+  /** The intervals the decision was made from (see src/analysis/concurrency.ts). */
+  concurrencyInterval?: { lo: number; hi: number };
+  poolSizeInterval?: { lo: number; hi: number };
+  /** Sizes of the clean waves of answers while every connection was busy. */
+  waves?: number[];
+  /** Inconclusive because the interval straddles the threshold: a load of about this length would decide. */
+  decideAfterMs?: number;
   outcome: 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
   reason?: string;
   clientLagMs: { p99: number; max: number };

@@ -1,8 +1,9 @@
 // Verdicts `pool-starvation` (seed 002) and `serialized` (seeds 003, 004), from the effective
 // concurrency of every closed-model measurement of the run (loads, and each step of a sweep).
 import type { Analysis } from '../analysis/analyse.js';
-import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
+import type { ConcurrencyEstimate, SweepAnalysis, Workers } from '../analysis/concurrency.js';
 import { RULES } from '../analysis/concurrency.js';
+import { estimateFacts } from '../analysis/concurrency-facts.js';
 import { round } from '../metrics/timeline.js';
 import { formatConcurrency, formatMs } from '../scenario/units.js';
 import type { Verdict } from '../types.js';
@@ -37,39 +38,69 @@ function who(e: ConcurrencyEstimate): string {
   return `${e.label} (${e.actor}${e.step !== undefined ? `, N = ${e.connections}` : ''})`;
 }
 
-/** Which usual pool a size points at. */
-export function poolCause(m: number): string {
+/**
+ * Which usual pools a size is consistent with. The size alone cannot tell anyio's tokens from an
+ * executor or a semaphore set to the same number, nor the server's CPU count: say what each
+ * would mean, claim none of them.
+ */
+export function poolCause(m: number, workers?: Workers): string {
+  if (workers && workers.values.length >= 2) {
+    const k = workers.values.length;
+    const per = m / k;
+    const ids = `${workers.field} ${workers.values.slice(0, 4).join(', ')}${k > 4 ? ', …' : ''}`;
+    if (per < RULES.serializedBelow) return `one request at a time in each of the ${k} workers (${ids}): a blocking call inside \`async def\` holds each worker's event loop`;
+    return `about ${formatConcurrency(per)} per worker in each of the ${k} workers (${ids}): ${poolCause(Math.round(per))}`;
+  }
+  if (m < RULES.serializedBelow) return 'a pool of one: a blocking call inside `async def` holding the event loop, a lock, or a single connection';
   if (Math.abs(m - ANYIO_TOKENS) <= 0.1 * ANYIO_TOKENS) {
     return `FastAPI runs \`def\` endpoints and run_in_threadpool in anyio's threadpool: ${ANYIO_TOKENS} tokens by default`;
   }
+  const limiter = `a limiter set to ${m} (anyio's total_tokens for \`def\` endpoints, ThreadPoolExecutor(max_workers=${m}), a semaphore, a connection pool)`;
   if (m >= EXECUTOR_RANGE[0] && m <= EXECUTOR_RANGE[1]) {
-    return `asyncio's default executor behind run_in_executor(None, …) and asyncio.to_thread has min(32, cpu + 4) threads, ${m} on a ${m - 4}-CPU server; or a limiter or pool set to ${m}`;
+    const cpus = m === EXECUTOR_RANGE[1] ? '28 or more CPUs' : `${m - 4} CPU${m - 4 === 1 ? '' : 's'}`;
+    return `${limiter}, or asyncio's default executor behind run_in_executor(None, …) and asyncio.to_thread, min(32, cpu + 4) threads: ${m} if the server has ${cpus}`;
   }
-  return 'a threadpool, a semaphore or a connection pool of that size';
+  return limiter;
 }
 
 function numbers(e: ConcurrencyEstimate): string {
   const S = e.serviceTimeMs!;
-  const X = e.throughputRps!;
-  const C = e.effectiveConcurrency!;
-  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)} of ${e.connections}`;
+  const X = e.throughputRps ?? 0;
+  const C = e.effectiveConcurrency ?? 0;
+  const i = e.concurrencyInterval ? ` (between ${intervalText(e.concurrencyInterval)})` : '';
+  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)}${i} of ${e.connections}`;
 }
 
 function waveText(e: ConcurrencyEstimate): string {
   const w = e.firstWave;
+  const next = w.nextGroupMs !== undefined ? `, the next ones after ${formatMs(w.nextGroupMs)}` : '';
   if (w.group === 1) return `the first ${w.requests} requests came back one at a time, about ${formatMs(e.serviceTimeMs!)} apart`;
-  return `the first ${w.requests} requests came back in waves of ${w.group ?? w.served} (${w.served} within ${formatMs(w.withinMs)})`;
+  const waves = e.waves && e.waves.length > 1 ? `; waves of ${e.waves.slice(0, 8).join(', ')}${e.waves.length > 8 ? ', …' : ''}` : '';
+  return `of the first ${w.requests} requests ${w.group ?? w.served} came back within ${formatMs(w.withinMs)}${next}${waves}`;
+}
+
+function intervalText(i: { lo: number; hi: number } | undefined): string {
+  return i ? `${formatConcurrency(i.lo)}–${formatConcurrency(i.hi)}` : '?';
 }
 
 function inconclusiveText(e: ConcurrencyEstimate): string {
   const N = e.connections;
   switch (e.reason) {
+    case 'single-connection':
+      return `${who(e)}: one connection sends one request at a time, so the server never had two at once: a pool or a server that handles one request at a time cannot show. Use 2 or more connections (ab -c), above the pool size you suspect, or a sweep.`;
+    case 'straddles': {
+      const threshold = formatConcurrency(RULES.starvedBelow * N);
+      const longer = e.decideAfterMs !== undefined
+        ? `a load of about ${formatMs(e.decideAfterMs)} (this one held ${formatMs(e.window!.endMs - e.window!.startMs)} with every connection busy) would decide`
+        : 'a longer run would not decide it: the calibration spread of S dominates; calibrate with more requests or declare serviceTime';
+      return `${who(e)}: ${numbers(e)}, between ${intervalText(e.concurrencyInterval)} given what was measured, on both sides of ${threshold} (0.9 × ${N}): ${longer}.`;
+    }
     case 'no-service-time':
       return e.calibrationStatus
         ? `${who(e)}: the calibration requests got HTTP ${e.calibrationStatus}, so the service time S is unknown: check the path, or declare serviceTime.`
         : `${who(e)}: no service time S (calibrate: 0 and no serviceTime): effective concurrency cannot be computed.`;
     case 'too-short':
-      return `${who(e)}: the steady-state window (after the first and before the last S) held ${e.window?.requests ?? 0} requests, fewer than 2 × ${N}: run the load longer (at least ~10 × its latency${e.latencyUnderLoadMs ? `, ${formatMs(e.latencyUnderLoadMs)}` : ''}).`;
+      return `${who(e)}: no request was answered while the ${N} connections were all busy${e.serviceTimeMs ? ` (S ${formatMs(e.serviceTimeMs)})` : ''}: run the load longer, at least a few times S.`;
     case 'failures':
       return `${who(e)}: ${Math.round(e.failureRate * 100)}% of the requests failed: the throughput says little about concurrency. Look at the failures first.`;
     case 'too-fast':
@@ -102,9 +133,9 @@ function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstimate[], s
     serviceTimeMs: e.serviceTimeMs !== undefined ? round(e.serviceTimeMs, 2) : null,
     serviceTimeSource: e.serviceTimeSource,
     throughputRps: e.throughputRps !== undefined ? round(e.throughputRps, 2) : null,
-    ...(e.poolEstimate !== undefined ? { poolSizeEstimate: e.poolEstimate } : {}),
     ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 1) } : {}),
-    firstWave: { requests: e.firstWave.requests, served: e.firstWave.served, withinMs: round(e.firstWave.withinMs, 1), ...(e.firstWave.group !== undefined ? { group: e.firstWave.group } : {}) },
+    ...estimateFacts(e),
+    ...(e.workers ? { workers: e.workers } : {}),
     outcome: e.outcome,
     ...(e.reason ? { reason: e.reason } : {}),
     ...(sweep?.knee ? { knee: sweep.knee } : {}),
@@ -118,8 +149,11 @@ function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstimate[], s
   };
 }
 
+/** Every closed-model measurement; one-connection ones only when there is nothing else (they cannot show a limit). */
 function estimatesOf(analysis: Analysis): ConcurrencyEstimate[] {
-  return [...(analysis.loads ?? []), ...(analysis.sweeps ?? []).flatMap((s) => s.steps)];
+  const all = [...(analysis.loads ?? []), ...(analysis.sweeps ?? []).flatMap((s) => s.steps)];
+  const multi = all.filter((e) => e.connections >= 2);
+  return multi.length ? multi : all;
 }
 
 /** The most telling estimate with one of these outcomes: the largest N, then the lowest C/N. */
@@ -138,38 +172,47 @@ function probeStalledDuring(analysis: Analysis, e: ConcurrencyEstimate): string 
   return undefined;
 }
 
+const perWorker = (e: ConcurrencyEstimate) => (e.workers && e.workers.values.length >= 2 ? e.workers : undefined);
+
+function detectedPool(e: ConcurrencyEstimate, sweeps: readonly SweepAnalysis[]): string {
+  const C = e.effectiveConcurrency ?? e.poolEstimate!;
+  const M = e.poolEstimate ?? Math.round(C);
+  const range = e.poolInterval && e.poolInterval.lo !== e.poolInterval.hi ? `, ${intervalText(e.poolInterval)}` : '';
+  const workers = perWorker(e);
+  if (e.outcome === 'serialized' && !workers) return `${who(e)}: the server handles one request at a time although ${e.connections} were sent (${numbers(e)}): a pool of one, see serialized.`;
+  return (
+    `${who(e)}: the server handles at most ~${formatConcurrency(C)} requests at once although ${e.connections} were sent: a pool of about ${M}${range} (${poolCause(M, workers)}). ` +
+    `${numbers(e)[0]!.toUpperCase()}${numbers(e).slice(1)}; ${waveText(e)}` +
+    (e.latencyUnderLoadMs !== undefined ? `; latency under load ${formatMs(e.latencyUnderLoadMs)} vs ${formatMs(e.serviceTimeMs!)} unloaded.` : '.') +
+    sweepText(sweeps, e)
+  );
+}
+
 export function judgePoolStarvation(analysis: Analysis): Verdict | undefined {
   const all = estimatesOf(analysis);
   if (!all.length) return undefined;
   const base = { id: 'pool-starvation' as const, hint: POOL_HINT };
+  const sweeps = analysis.sweeps ?? [];
   const hit = pick(all, ['pool', 'serialized']);
-  if (hit) {
-    const C = hit.effectiveConcurrency!;
-    const M = hit.poolEstimate ?? Math.round(C);
-    const summary =
-      hit.outcome === 'serialized'
-        ? `${who(hit)}: the server handles one request at a time although ${hit.connections} were sent (${numbers(hit)}): a pool of one, see serialized.`
-        : `${who(hit)}: the server handles at most ~${formatConcurrency(C)} requests at once although ${hit.connections} were sent: a pool of about ${M} (${poolCause(M)}). ` +
-          `${numbers(hit)[0]!.toUpperCase()}${numbers(hit).slice(1)}; ${waveText(hit)}; latency under load ${formatMs(hit.latencyUnderLoadMs!)} vs ${formatMs(hit.serviceTimeMs!)} unloaded.`;
-    return { ...base, status: 'detected', summary: summary + sweepText(analysis.sweeps ?? [], hit), evidence: evidence(hit, all, analysis.sweeps ?? []) };
-  }
+  if (hit) return { ...base, status: 'detected', summary: detectedPool(hit, sweeps), evidence: evidence(hit, all, sweeps) };
   const unsure = pick(all, ['inconclusive']);
-  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, analysis.sweeps ?? []) };
+  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, sweeps) };
   const e = pick(all, ['overhead']) ?? pick(all, ['clear'])!;
   const pct = Math.round(((e.effectiveConcurrency ?? 0) / e.connections) * 100);
   const summary =
     e.outcome === 'overhead'
-      ? `${who(e)}: ${numbers(e)} (${pct}% of N), but all ${e.firstWave.served} first requests were answered within ${formatMs(e.firstWave.withinMs)}, no waves: the server is slower under load (${formatMs(e.latencyUnderLoadMs!)} vs ${formatMs(e.serviceTimeMs!)} unloaded: per-request overhead), not queueing for a pool.`
-      : e.connections === 1
-        ? `${who(e)}: a single connection cannot show a concurrency limit; use more connections (or a sweep).`
+      ? `${who(e)}: ${numbers(e)} (${pct}% of N), but all ${e.firstWave.served} first requests were answered within ${formatMs(e.firstWave.withinMs)}, no waves: the server is slower under load${e.latencyUnderLoadMs !== undefined ? ` (${formatMs(e.latencyUnderLoadMs)} vs ${formatMs(e.serviceTimeMs!)} unloaded: per-request overhead)` : ''}, not queueing for a pool.`
+      : e.effectiveConcurrency === undefined
+        ? `${who(e)}: all ${e.firstWave.served} of the first ${e.firstWave.requests} requests were answered within ${formatMs(e.firstWave.withinMs)}: the server handled them at once.`
         : `${who(e)}: ${numbers(e)} (${pct}% of N): the server handled the ${e.connections} requests at once.`;
-  return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
+  return { ...base, status: 'clear', summary, evidence: evidence(e, all, sweeps) };
 }
 
 export function judgeSerialized(analysis: Analysis): Verdict | undefined {
   const all = estimatesOf(analysis);
   if (!all.length) return undefined;
   const base = { id: 'serialized' as const, hint: SERIALIZED_HINT };
+  const sweeps = analysis.sweeps ?? [];
   const hit = pick(all, ['serialized']);
   if (hit) {
     const stalled = probeStalledDuring(analysis, hit);
@@ -178,21 +221,19 @@ export function judgeSerialized(analysis: Analysis): Verdict | undefined {
         ? ` ${stalled} stalled meanwhile: the event loop itself was blocked.`
         : ' The probes were answered meanwhile: not the event loop, rather a lock or a pool of one.'
       : '';
-    return {
-      ...base,
-      status: 'detected',
-      summary: `${who(hit)}: the server handles one request at a time although ${hit.connections} were sent: ${numbers(hit)}; ${waveText(hit)}.${probes}`,
-      evidence: evidence(hit, all, analysis.sweeps ?? []),
-    };
+    const workers = perWorker(hit);
+    const who1 = workers
+      ? `each of the ${workers.values.length} workers (${workers.field} ${workers.values.slice(0, 4).join(', ')}) handles one request at a time although ${hit.connections} were sent`
+      : `the server handles one request at a time although ${hit.connections} were sent`;
+    return { ...base, status: 'detected', summary: `${who(hit)}: ${who1}: ${numbers(hit)}; ${waveText(hit)}.${probes}`, evidence: evidence(hit, all, sweeps) };
   }
-  const multi = all.filter((e) => e.connections >= 2);
-  const unsure = pick(multi, ['inconclusive']);
-  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, analysis.sweeps ?? []) };
+  const unsure = pick(all, ['inconclusive']);
+  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, sweeps) };
   const e = pick(all, ['pool', 'overhead', 'clear'])!;
-  const C = e.effectiveConcurrency ?? 0;
+  const C = e.effectiveConcurrency;
   const summary =
-    e.connections < 2
-      ? `${who(e)}: one connection cannot show serialization; use 2 or more.`
-      : `${who(e)}: effective concurrency ${formatConcurrency(C)} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
-  return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
+    C === undefined
+      ? `${who(e)}: ${e.firstWave.served} of the first ${e.firstWave.requests} requests were answered within ${formatMs(e.firstWave.withinMs)}: requests are handled concurrently, not one at a time.`
+      : `${who(e)}: effective concurrency ${formatConcurrency(C)}${e.concurrencyInterval ? ` (between ${intervalText(e.concurrencyInterval)})` : ''} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
+  return { ...base, status: 'clear', summary, evidence: evidence(e, all, sweeps) };
 }

@@ -139,7 +139,7 @@ export interface Sample {
   reused?: boolean;
 }
 
-export type VerdictId = 'event-loop-stall' | 'pool-starvation' | 'serialized' | 'thread-hopping' | 'head-of-line-blocking';
+export type VerdictId = 'event-loop-stall' | 'pool-starvation' | 'serialized' | 'thread-hopping' | 'head-of-line-blocking' | 'concurrency-limit';
 export type VerdictStatus = 'detected' | 'clear' | 'inconclusive';
 
 export interface Verdict {

@@ -59,18 +59,25 @@ const SERVICE_CALIBRATION_BUDGET_MS = 60_000;
 export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: string, stop: AbortSignal): Promise<Calibration> {
   const client = new Client(origin, { pipelining: 1 });
   const latencies: number[] = [];
+  let failures = 0;
+  let failedStatus: number | undefined;
   const began = performance.now();
   try {
     for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
       const t = performance.now();
       const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, CALIBRATION_BUDGET_MS), stop);
       if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      if (out.status >= 400) {
+        failures++;
+        failedStatus ??= out.status;
+        break; // one is enough: the run stops (see answered-error.ts)
+      }
       if (i > 0) latencies.push(performance.now() - t);
     }
   } finally {
     await client.destroy().catch(() => undefined);
   }
-  return summarise(latencies, 0, undefined);
+  return summarise(latencies, failures, failedStatus);
 }
 
 /**

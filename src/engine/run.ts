@@ -10,6 +10,7 @@ import type { Health } from '../load/protocol.js';
 import { Clock } from './clock.js';
 import { DOWN_ERRORS } from './http.js';
 import { calibrateProbe, calibrateService, checkReachable, type Calibration } from './preflight.js';
+import { checkCalibrationAnswers } from './answered-error.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -51,6 +52,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       calibration.set(a.name, await calibrateService(a, a.calibrationRequests, origin, basePath, interrupt));
     }
   }
+  checkCalibrationAnswers(scenario.target, scenario.actors, calibration);
 
   const clock = new Clock();
   const stop = new AbortController();

@@ -35,6 +35,7 @@ const VERDICTS: Record<VerdictId, true> = {
   serialized: true,
   'thread-hopping': true,
   'head-of-line-blocking': true,
+  'concurrency-limit': true,
 };
 export const VERDICT_IDS = Object.keys(VERDICTS) as VerdictId[];
 const STATUSES: VerdictStatus[] = ['clear', 'detected', 'inconclusive'];

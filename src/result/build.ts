@@ -6,6 +6,7 @@ import { round } from '../metrics/timeline.js';
 import type { Analysis } from '../analysis/analyse.js';
 import { requestLabel } from '../analysis/analyse.js';
 import type { Verdict } from '../types.js';
+import { failedActors } from './request-failures.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
@@ -70,6 +71,7 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
     actors[name] = result;
   }
   const s = record.scenario;
+  const failed = failedActors(actors, verdicts);
   return {
     schemaVersion: 1,
     tool: { name: 'wobbly', version: VERSION },
@@ -87,7 +89,8 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
     },
     actors,
     verdicts,
+    ...(failed.length ? { failedActors: failed } : {}),
     expectations,
-    pass: expectations.every((e) => e.pass),
+    pass: expectations.every((e) => e.pass) && failed.every((f) => f.explainedBy),
   };
 }

@@ -141,6 +141,18 @@ export interface ExpectationResult {
   actual: string;
 }
 
+/** An actor whose requests mostly failed (see src/result/request-failures.ts). */
+export interface FailedActor {
+  actor: string;
+  request: string;
+  requests: number;
+  failures: number;
+  /** "HTTP 404", "ECONNRESET", … → count */
+  reasons: Record<string, number>;
+  /** A detected verdict whose evidence these failures are (then the run may pass). */
+  explainedBy?: string;
+}
+
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'wobbly'; version: string };
@@ -158,6 +170,8 @@ export interface RunResult {
   actors: Record<string, ActorResult>;
   verdicts: Verdict[];
   expectations: ExpectationResult[];
+  /** Actors whose requests mostly failed: reported first; unexplained ones fail the run. */
+  failedActors?: FailedActor[];
   /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
   baseline?: BaselineComparison;
   pass: boolean;

@@ -80,7 +80,8 @@ function waveText(e: ConcurrencyEstimate): string {
 }
 
 function intervalText(i: { lo: number; hi: number } | undefined): string {
-  return i ? `${formatConcurrency(i.lo)}–${formatConcurrency(i.hi)}` : '?';
+  const f = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  return i ? `${f(i.lo)} and ${f(i.hi)}` : '?';
 }
 
 function inconclusiveText(e: ConcurrencyEstimate): string {
@@ -93,7 +94,7 @@ function inconclusiveText(e: ConcurrencyEstimate): string {
       const longer = e.decideAfterMs !== undefined
         ? `a load of about ${formatMs(e.decideAfterMs)} (this one held ${formatMs(e.window!.endMs - e.window!.startMs)} with every connection busy) would decide`
         : 'a longer run would not decide it: the calibration spread of S dominates; calibrate with more requests or declare serviceTime';
-      return `${who(e)}: ${numbers(e)}, between ${intervalText(e.concurrencyInterval)} given what was measured, on both sides of ${threshold} (0.9 × ${N}): ${longer}.`;
+      return `${who(e)}: ${numbers(e)}: given what was measured, that interval lies on both sides of ${threshold} (0.9 × ${N}): ${longer}.`;
     }
     case 'no-service-time':
       return e.calibrationStatus
@@ -177,7 +178,7 @@ const perWorker = (e: ConcurrencyEstimate) => (e.workers && e.workers.values.len
 function detectedPool(e: ConcurrencyEstimate, sweeps: readonly SweepAnalysis[]): string {
   const C = e.effectiveConcurrency ?? e.poolEstimate!;
   const M = e.poolEstimate ?? Math.round(C);
-  const range = e.poolInterval && e.poolInterval.lo !== e.poolInterval.hi ? `, ${intervalText(e.poolInterval)}` : '';
+  const range = e.poolInterval && e.poolInterval.lo !== e.poolInterval.hi ? `, between ${intervalText(e.poolInterval)}` : '';
   const workers = perWorker(e);
   if (e.outcome === 'serialized' && !workers) return `${who(e)}: the server handles one request at a time although ${e.connections} were sent (${numbers(e)}): a pool of one, see serialized.`;
   return (

@@ -117,6 +117,7 @@ test('an interval that straddles the threshold is inconclusive and says how long
     failureRate: 0,
     clientLag: { p99Ms: 1, maxMs: 2 },
     outcome: 'inconclusive',
+    rejections: { requests: 430, rejected: 0, byReason: {}, firstWaveAnswered: 50 },
   };
   const out = classify(e);
   assert.equal(out.outcome, 'inconclusive');

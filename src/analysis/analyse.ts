@@ -91,5 +91,5 @@ function serviceTime(spec: ClosedModelSpec, cal: Calibration | undefined): Pick<
   if (spec.serviceTimeMs !== undefined) return { serviceTimeMs: spec.serviceTimeMs, serviceTimeSource: 'declared' };
   if (!cal || !cal.samples) return { serviceTimeSource: 'none' };
   if (cal.failures) return { serviceTimeSource: 'none', calibrationStatus: cal.failedStatus };
-  return { serviceTimeMs: cal.p50Ms, serviceSpreadMs: cal.p99Ms - cal.p50Ms, serviceTimeSource: 'calibrated' };
+  return { serviceTimeMs: cal.p50Ms, serviceSpreadMs: cal.p50Ms - (cal.minMs ?? cal.p50Ms), serviceTimeSource: 'calibrated' };
 }

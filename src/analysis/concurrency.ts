@@ -63,6 +63,17 @@ export interface Workers {
   values: string[];
 }
 
+/** Requests the server turned away (503, refused or reset connections): the concurrency-limit verdict's facts. */
+export interface Rejections {
+  /** Completed requests of the phase. */
+  requests: number;
+  rejected: number;
+  /** "HTTP 503", "ECONNRESET", … → count */
+  byReason: Record<string, number>;
+  /** First requests (one per connection) answered with success. */
+  firstWaveAnswered: number;
+}
+
 export interface ConcurrencyEstimate {
   actor: string;
   /** "GET /pool?ms=200" */
@@ -71,7 +82,7 @@ export interface ConcurrencyEstimate {
   step?: number;
   connections: number;
   serviceTimeMs?: number;
-  /** The calibration's spread (p99 − p50, ms): the interval of S. */
+  /** The calibration's spread (p50 − the fastest, ms): the interval of S. */
   serviceSpreadMs?: number;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   /** The calibration requests got this HTTP error status (S is then unknown). */
@@ -102,6 +113,7 @@ export interface ConcurrencyEstimate {
   poolEstimate?: number;
   poolInterval?: Interval;
   workers?: Workers;
+  rejections: Rejections;
 }
 
 /** The rules' thresholds (DESIGN.md §2 and the first-wave test). */
@@ -159,6 +171,7 @@ export function estimateConcurrency(input: EstimateInput): ConcurrencyEstimate {
     clientLag: phase.clientLag,
     outcome: 'inconclusive',
     ...workersOf(rec.identities),
+    rejections: rejectionsOf(rec, m.firstWaveMs),
   };
   if (S === undefined || !(S > 0)) return classify(base);
   const turnaroundMs = m.gapCount ? m.gapSumMs / m.gapCount : 0;
@@ -181,6 +194,18 @@ export function estimateConcurrency(input: EstimateInput): ConcurrencyEstimate {
     concurrencyInterval: { lo: ((w.ok + work.lo) * S * (1 - spread)) / T, hi: ((w.ok + work.hi) * S * (1 + spread)) / T },
     ...(waves ? { waves } : {}),
   });
+}
+
+/** What a server that turns work away answers: 503, or a refused or reset connection. */
+export const REJECT_STATUSES = new Set([503]);
+export const REJECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'connection closed']);
+
+function rejectionsOf(rec: LoadPhase['recorder'], firstWaveMs: readonly number[]): Rejections {
+  const byReason: Record<string, number> = {};
+  for (const [code, n] of rec.statusCodes) if (REJECT_STATUSES.has(code)) byReason[`HTTP ${code}`] = n;
+  for (const [err, n] of rec.errors) if (REJECT_ERRORS.has(err)) byReason[err] = n;
+  const rejected = Object.values(byReason).reduce((a, b) => a + b, 0);
+  return { requests: rec.requests, rejected, byReason, firstWaveAnswered: firstWaveMs.filter(Number.isFinite).length };
 }
 
 const WORKER_FIELD = /pid|worker|process/i;
@@ -297,11 +322,11 @@ function cleanWaves(m: LoadMeterData, w: Window, S: number): number[] | undefine
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 /** M from the waves: their median, and the range of those that are not stragglers (under half the median). */
-function poolFromWaves(waves: readonly number[] | undefined, first: FirstWave): { estimate: number; interval: Interval } | undefined {
+function poolFromWaves(waves: readonly number[] | undefined): { estimate: number; interval: Interval } | undefined {
   if (!waves?.length) return undefined;
   const mid = median(waves);
   const sizes = waves.filter((n) => n >= mid / 2);
-  return { estimate: first.group ?? mid, interval: { lo: Math.min(...sizes), hi: Math.max(...sizes) } };
+  return { estimate: mid, interval: { lo: Math.min(...sizes), hi: Math.max(...sizes) } };
 }
 
 /** The decision, from the numbers of an estimate (pure; see RULES). */
@@ -316,7 +341,7 @@ export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   if (est.failureRate > RULES.maxFailureRate) return inconclusive('failures');
   const ci = est.concurrencyInterval;
   const wave = est.firstWave;
-  const fromWaves = poolFromWaves(est.waves, wave);
+  const fromWaves = poolFromWaves(est.waves);
   // All N first requests answered within ~1.5 S: the server took them all at once.
   if (wave.served >= starved) return { ...est, outcome: ci && ci.hi < starved ? 'overhead' : 'clear' };
   if (ci && ci.lo >= starved) return { ...est, outcome: 'clear' };
@@ -337,8 +362,11 @@ export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   if (fromWaves && fromWaves.interval.hi < starved) return pool(fromWaves.estimate, fromWaves.interval);
   if (ci && ci.hi < starved) {
     if (ci.hi < RULES.serializedBelow) return pool(1, { lo: Math.max(0, ci.lo), hi: ci.hi });
-    if (wave.group !== undefined && wave.group < starved) return pool(wave.group, { lo: Math.min(wave.group, ci.lo), hi: Math.max(wave.group, ci.hi) });
-    return inconclusive('ramp');
+    if (wave.group === undefined || wave.group >= starved) return inconclusive('ramp');
+    // The first wave's group is M when C agrees with it; a first wave disturbed (by the CPU, by
+    // connections opening) is not: then M is C.
+    if (wave.group >= 0.9 * ci.lo && wave.group <= 1.1 * ci.hi) return pool(wave.group, { lo: Math.min(wave.group, ci.lo), hi: Math.max(wave.group, ci.hi) });
+    return pool(Math.round(C!), ci);
   }
   // Only the first wave (a load of N requests): a group, then the next answers a whole S later.
   if (!ci && wave.group !== undefined) return pool(wave.group, { lo: wave.group, hi: wave.group });

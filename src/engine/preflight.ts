@@ -43,6 +43,8 @@ export interface Calibration {
   /** Unloaded latency, the slowest of the calibration requests but the first (connection set-up). */
   p99Ms: number;
   p50Ms: number;
+  /** The fastest: p50 − min is a spread that one slow outlier does not inflate. */
+  minMs?: number;
   /** Calibration requests answered with a status of 400 or more, and the first such status. */
   failures?: number;
   failedStatus?: number;
@@ -127,6 +129,7 @@ function summarise(latencies: number[], failures: number, failedStatus: number |
     samples: latencies.length,
     p99Ms: latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]! : 0,
     p50Ms: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
+    minMs: latencies.length ? latencies[0]! : 0,
   };
   if (failures) Object.assign(result, { failures, failedStatus });
   return result;

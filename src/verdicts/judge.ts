@@ -5,6 +5,7 @@ import { judgeEventLoopStall } from './event-loop-stall.js';
 import { judgeThreadHopping } from './thread-hopping.js';
 import { judgeHeadOfLine, noteOtherWorkers } from './head-of-line.js';
 import { judgePoolStarvation, judgeSerialized } from './pool-starvation.js';
+import { judgeConcurrencyLimit } from './concurrency-limit.js';
 
 export function judge(analysis: Analysis): Verdict[] {
   const verdicts: Verdict[] = [];
@@ -17,5 +18,6 @@ export function judge(analysis: Analysis): Verdict[] {
   verdicts.push(...judgeThreadHopping(analysis));
   const headOfLine = judgeHeadOfLine(analysis);
   if (headOfLine) verdicts.push(headOfLine);
+  verdicts.push(...[judgeConcurrencyLimit(analysis)].filter((v): v is Verdict => v !== undefined));
   return verdicts;
 }

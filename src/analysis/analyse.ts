@@ -55,7 +55,7 @@ export function analyse(record: RunRecord): Analysis {
     const spec = record.specs.get(name)!;
     if (spec.kind !== 'probe' || !rec.log) continue;
     const unloadedP99Ms = record.calibration.get(name)?.p99Ms ?? 0;
-    const thresholdMs = stallThreshold(unloadedP99Ms, (spec as ProbeSpec).stallThresholdMs);
+    const thresholdMs = stallThreshold(unloadedP99Ms, (spec as ProbeSpec).stallThresholdMs, (spec as ProbeSpec).timeoutMs);
     const found = findStalls([...rec.log], thresholdMs, windows).map((s) => ({
       ...s,
       selfLagMs: record.selfLag.maxLagDuring(s.startMs, s.endMs),

@@ -27,35 +27,44 @@ function whatRan(during: string[], windows: InFlightWindow[]): string {
 function judgeProbe(a: StallAnalysis, windows: InFlightWindow[]): Verdict {
   const base = { id: 'event-loop-stall' as const, hint: STALL_HINT };
   const evidenceBase = { probe: a.probe, thresholdMs: round(a.thresholdMs, 1), unloadedP99Ms: round(a.unloadedP99Ms, 2) };
+  // The server's stalls, and apart from them those wobbly's own lag explains: counts and lists agree.
   const serverStalls = a.stalls.filter((s) => !ownLagExplains(s, a.thresholdMs));
-  const stalls = a.stalls.map((s) => ({
-    startMs: round(s.startMs, 1),
-    endMs: round(s.endMs, 1),
-    lengthMs: round(s.lengthMs, 1),
-    probesAffected: s.probesAffected,
-    during: s.during,
-    selfLagMs: round(s.selfLagMs, 1),
-  }));
+  const ownLag = a.stalls.filter((s) => ownLagExplains(s, a.thresholdMs));
+  const facts = (list: typeof a.stalls) =>
+    list.map((s) => ({
+      startMs: round(s.startMs, 1),
+      endMs: round(s.endMs, 1),
+      lengthMs: round(s.lengthMs, 1),
+      probesAffected: s.probesAffected,
+      during: s.during,
+      selfLagMs: round(s.selfLagMs, 1),
+      ...(s.workers ? { workers: s.workers } : {}),
+    }));
   const longest = serverStalls.reduce((m, s) => Math.max(m, s.lengthMs), 0);
-  const evidence = { ...evidenceBase, longestStallMs: round(longest, 1), stalls };
+  const evidence = { ...evidenceBase, longestStallMs: round(longest, 1), stalls: facts(serverStalls), ownLagStalls: facts(ownLag) };
 
   if (a.answered === 0) {
     return { ...base, status: 'inconclusive', summary: `${a.label} got no answer at all during the run: wobbly cannot tell a stall from a server that is down or failing.`, evidence };
   }
   if (serverStalls.length) {
     const top = serverStalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
-    const more = serverStalls.length > 1 ? ` (${serverStalls.length} stalls in all)` : '';
+    const apart = ownLag.length ? `; ${ownLag.length} more explained by wobbly's own lag, not counted` : '';
+    const more = serverStalls.length > 1 || ownLag.length ? ` (${serverStalls.length} stall${serverStalls.length === 1 ? '' : 's'} in all${apart})` : '';
+    const w = top.workers;
+    const who = w && w.answering.length ? `${w.field} ${w.stalled.join(', ')} (the worker${w.stalled.length === 1 ? '' : 's'} behind the probe's connections)` : 'The server';
+    const others = w && w.answering.length ? ` while ${w.field} ${w.answering.join(', ')} answered` : '';
+    const tail = w && w.answering.length ? `That worker's event loop was blocked; the others were not.` : 'Its event loop was blocked.';
     return {
       ...base,
       status: 'detected',
       summary:
-        `The server stopped answering ${a.label} for ${formatMs(top.lengthMs)} (from ${formatMs(top.startMs)} into the run; the delayed probes were all answered by ${formatMs(top.endMs)}) ` +
-        `${whatRan(top.during, windows)}: ${top.probesAffected} ${top.probesAffected === 1 ? "probe" : "probes"} waited${more}. Its event loop was blocked.`,
+        `${who} stopped answering ${a.label} for ${formatMs(top.lengthMs)}${others} (from ${formatMs(top.startMs)} into the run; the delayed probes were all answered by ${formatMs(top.endMs)}) ` +
+        `${whatRan(top.during, windows)}: ${top.probesAffected} ${top.probesAffected === 1 ? "probe" : "probes"} waited${more}. ${tail}`,
       evidence,
     };
   }
-  if (a.stalls.length) {
-    const top = a.stalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
+  if (ownLag.length) {
+    const top = ownLag.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
     return {
       ...base,
       status: 'inconclusive',

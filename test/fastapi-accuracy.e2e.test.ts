@@ -1,7 +1,7 @@
 // The runs users make every day, on real FastAPI under uvicorn: short `ab -n K -c N` loads
 // against pools of known sizes must decide (pool-starvation with the pool's size, serialized),
 // and healthy servers must be clear, never a false pool. Evidence numbers are asserted with the
-// tolerance of real timing on a busy 2-core machine.
+// tolerance of real timing on a busy 2-core machine (C within 10 %, as in fastapi-pools).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ test('seed 002 as typed: def endpoint, 1 s sleep, ab -n 100 -c 50: pool-starvati
   const { pool, e } = await run({ path: '/sync?ms=1000', connections: 50, amount: 100 });
   assert.equal(pool.status, 'detected', pool.summary);
   assert.equal(e.poolSizeEstimate, 40);
-  near(e.effectiveConcurrency, 40, 0.05, 'C');
+  near(e.effectiveConcurrency, 40, 0.1, 'C');
   assert.ok(e.concurrencyInterval!.hi < 45, JSON.stringify(e.concurrencyInterval));
 });
 
@@ -62,7 +62,7 @@ test('seed 003 as typed: time.sleep in async def, 4 tabs, 12 requests: serialize
   const { pool, serialized, e } = await run({ app: 'blocking_async', path: '/ping-blocking?ms=200', connections: 4, amount: 12 });
   assert.equal(serialized.status, 'detected', serialized.summary);
   assert.equal(pool.status, 'detected');
-  near(e.effectiveConcurrency, 1, 0.05, 'C');
+  near(e.effectiveConcurrency, 1, 0.1, 'C');
   assert.ok(e.concurrencyInterval!.hi < 1.5);
   assert.equal(e.poolSizeEstimate, 1);
 });
@@ -72,7 +72,7 @@ test('the default executor (6 threads on 2 CPUs), 20 connections, 60 requests: a
   assert.equal(pool.status, 'detected', pool.summary);
   assert.equal(serialized.status, 'clear');
   assert.equal(e.poolSizeEstimate, 6);
-  near(e.effectiveConcurrency, 6, 0.06, 'C');
+  near(e.effectiveConcurrency, 6, 0.1, 'C');
 });
 
 test('other pools, other numbers: 4 tokens at 100 ms, 10 tokens with N just above, an executor of 1', async () => {
@@ -84,11 +84,11 @@ test('other pools, other numbers: 4 tokens at 100 ms, 10 tokens with N just abov
   const ten = await run({ path: '/threadpool?ms=300', connections: 12, amount: 36, env: 'ANYIO_TOKENS=10' });
   assert.equal(ten.pool.status, 'detected', ten.pool.summary);
   assert.equal(ten.e.poolSizeEstimate, 10);
-  near(ten.e.effectiveConcurrency, 10, 0.06, 'C, 10 tokens');
+  near(ten.e.effectiveConcurrency, 10, 0.1, 'C, 10 tokens');
 
   const one = await run({ path: '/executor?ms=200', connections: 3, amount: 9, env: 'EXECUTOR_WORKERS=1' });
   assert.equal(one.serialized.status, 'detected', one.serialized.summary);
-  near(one.e.effectiveConcurrency, 1, 0.06, 'C, executor of 1');
+  near(one.e.effectiveConcurrency, 1, 0.1, 'C, executor of 1');
 });
 
 test('healthy servers are clear: asyncio.sleep at N = 50, a def endpoint with N below its 40 tokens, an executor of 40', async () => {

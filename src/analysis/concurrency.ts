@@ -126,6 +126,8 @@ export const RULES = {
   servedWithinS: 1.5,
   /** A gap of this many S between consecutive answers ends a wave. */
   waveGapS: 0.3,
+  /** A pool's next first-wave answers come a whole S after its first group: at least this many S after the send. */
+  nextGroupAfterS: 1.6,
   /** A cluster of answers spread over less than this many S is a wave. */
   waveSpanS: 0.5,
   /** Too short to tell a pool from the CPU and the network stack. */
@@ -345,7 +347,7 @@ export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   // All N first requests answered within ~1.5 S: the server took them all at once.
   if (wave.served >= starved) return { ...est, outcome: ci && ci.hi < starved ? 'overhead' : 'clear' };
   if (ci && ci.lo >= starved) return { ...est, outcome: 'clear' };
-  if (!ci && !(wave.group !== undefined && wave.nextGroupMs !== undefined && wave.nextGroupMs >= 1.5 * S)) return inconclusive('too-short');
+  if (!ci && !poolSignature(wave, S)) return inconclusive('too-short');
   if (S < RULES.minServiceMs) return inconclusive('too-fast');
   const turnaround = est.turnaroundMs ?? 0;
   if (turnaround > RULES.maxTurnaroundShare * (R + turnaround) || est.clientLag.p99Ms > Math.max(20, 0.25 * R)) return inconclusive('client-bound');
@@ -362,16 +364,22 @@ export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   if (fromWaves && fromWaves.interval.hi < starved) return pool(fromWaves.estimate, fromWaves.interval);
   if (ci && ci.hi < starved) {
     if (ci.hi < RULES.serializedBelow) return pool(1, { lo: Math.max(0, ci.lo), hi: ci.hi });
-    if (wave.group === undefined || wave.group >= starved) return inconclusive('ramp');
-    // The first wave's group is M when C agrees with it; a first wave disturbed (by the CPU, by
-    // connections opening) is not: then M is C.
-    if (wave.group >= 0.9 * ci.lo && wave.group <= 1.1 * ci.hi) return pool(wave.group, { lo: Math.min(wave.group, ci.lo), hi: Math.max(wave.group, ci.hi) });
-    return pool(Math.round(C!), ci);
+    // A pool's signature in the first wave: a group, then the next answers a whole S later, and C
+    // agreeing with the group. Without it (answers in a ramp, gaps from a busy CPU) a low C is a
+    // server slowing down for every request, not a pool: never a false pool.
+    if (!poolSignature(wave, S) || wave.group! >= starved) return inconclusive('ramp');
+    if (wave.group! >= 0.9 * ci.lo && wave.group! <= 1.1 * ci.hi) return pool(wave.group!, { lo: Math.min(wave.group!, ci.lo), hi: Math.max(wave.group!, ci.hi) });
+    return inconclusive('ramp');
   }
   // Only the first wave (a load of N requests): a group, then the next answers a whole S later.
-  if (!ci && wave.group !== undefined) return pool(wave.group, { lo: wave.group, hi: wave.group });
+  if (!ci && poolSignature(wave, S)) return pool(wave.group!, { lo: wave.group!, hi: wave.group! });
   const decideAfterMs = C !== undefined && est.window && est.inProgress ? decidingLength(est, C, starved) : undefined;
   return inconclusive('straddles', decideAfterMs !== undefined ? { decideAfterMs } : {});
+}
+
+/** A FIFO pool of M answers the first M after ~S and the next ones a whole S later (~2 S). */
+function poolSignature(w: FirstWave, S: number): boolean {
+  return w.group !== undefined && w.nextGroupMs !== undefined && w.nextGroupMs >= RULES.nextGroupAfterS * S;
 }
 
 /**

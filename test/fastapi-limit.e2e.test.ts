@@ -27,7 +27,7 @@ async function run(file: string, args: string[] = []): Promise<{ result: RunResu
 
 test('a load of 12 connections against --limit-concurrency 6: detected, 503s counted, the failures explained', async () => {
   const { result, e, status } = await run('limit-load.yaml');
-  assert.equal(status, 'detected');
+  assert.equal(status, 'detected', JSON.stringify({ e, summary: result.actors.load!.summary, calibration: result.actors.load!.load?.concurrency }));
   assert.equal(e.status, 'HTTP 503');
   assert.ok(e.rejected > 0 && e.rejected < e.requests, `${e.rejected} of ${e.requests}`);
   assert.equal(e.rejected, result.actors.load!.summary.statusCodes['503']);

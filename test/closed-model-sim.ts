@@ -1,8 +1,8 @@
 // A discrete-event model of closed-model loads against servers with known pools (no timing
 // noise): N connections, each sending its next request when the last one is answered, recorded
 // exactly as the load actor records them.
-import { ActorRecorder } from '../src/metrics/actor-recorder.js';
-import { LoadMeter, type LoadPhase, type MeteredResult } from '../src/metrics/load-meter.js';
+import { ActorRecorder, type LoadPhase } from '../src/metrics/actor-recorder.js';
+import { LoadMeter, type MeteredResult } from '../src/metrics/load-meter.js';
 
 export interface Model {
   /** When the request can start being served, given its arrival (and the server's state). */

@@ -1,17 +1,18 @@
 // The facts of a concurrency estimate as plain rounded JSON, shared by the result's load
 // section and the pool verdicts' evidence (both say the same numbers).
-import { round } from '../metrics/timeline.js';
+import { round } from '../format.js';
 import type { ConcurrencyEstimate, Interval } from './concurrency.js';
 
-export interface FirstWaveFacts {
+// Types, not interfaces: verdict evidence must fit Record<string, unknown>.
+export type FirstWaveFacts = {
   requests: number;
   served: number;
   withinMs: number;
   group?: number;
   nextGroupMs?: number;
-}
+};
 
-export interface EstimateFacts {
+export type EstimateFacts = {
   window?: { startMs: number; endMs: number; requests: number };
   firstWave: FirstWaveFacts;
   concurrencyInterval?: Interval;
@@ -19,7 +20,7 @@ export interface EstimateFacts {
   poolSizeInterval?: Interval;
   waves?: number[];
   decideAfterMs?: number;
-}
+};
 
 const interval = (i: Interval): Interval => ({ lo: round(i.lo, 2), hi: round(i.hi, 2) });
 

@@ -23,7 +23,7 @@
 // Little's law over requests sent in a window (X = N / mean latency) looked like an alternative,
 // but a few requests that starve for seconds (measured on uvicorn with 10 anyio tokens) drag it
 // down by 10 %; counting answers does not care which request they belong to.
-import type { LoadMeterData, LoadPhase } from '../metrics/load-meter.js';
+import type { LoadMeterData } from '../metrics/load-meter.js';
 
 export type ConcurrencyOutcome = 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
 
@@ -141,11 +141,26 @@ export const RULES = {
   maxServiceSpread: 0.25,
 } as const;
 
+/** What an estimate reads of a phase: a live LoadPhase, or one read back from RunData. */
+export interface PhaseFacts {
+  connections: number;
+  meter: LoadMeterData;
+  recorder: {
+    requests: number;
+    failures: number;
+    statusCodes: ReadonlyMap<number, number>;
+    errors: ReadonlyMap<string, number>;
+    /** field → value → count (the worker a request was answered by, when the load extracts one). */
+    identities: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  };
+  clientLag: { p99Ms: number; maxMs: number };
+}
+
 export interface EstimateInput {
   actor: string;
   label: string;
   step?: number;
-  phase: LoadPhase;
+  phase: PhaseFacts;
   serviceTimeMs?: number;
   serviceSpreadMs?: number;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
@@ -202,7 +217,7 @@ export function estimateConcurrency(input: EstimateInput): ConcurrencyEstimate {
 export const REJECT_STATUSES = new Set([503]);
 export const REJECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'connection closed']);
 
-function rejectionsOf(rec: LoadPhase['recorder'], firstWaveMs: readonly number[]): Rejections {
+function rejectionsOf(rec: PhaseFacts['recorder'], firstWaveMs: readonly number[]): Rejections {
   const byReason: Record<string, number> = {};
   for (const [code, n] of rec.statusCodes) if (REJECT_STATUSES.has(code)) byReason[`HTTP ${code}`] = n;
   for (const [err, n] of rec.errors) if (REJECT_ERRORS.has(err)) byReason[err] = n;

@@ -3,7 +3,7 @@
 // unreachable target) and say which request, which status, and what to check.
 import { STATUS_CODES } from 'node:http';
 import type { ActorSpec } from '../types.js';
-import type { Calibration } from './preflight.js';
+import type { Calibration } from '../run-data/types.js';
 import { TargetUnreachableError } from './preflight.js';
 
 /** What to check for an error status. */

@@ -4,17 +4,16 @@
 // `--worker-connections`, a proxy's max connections refuse or reset them. Seen from outside: a
 // closed-model load whose requests get 503 or refused/reset connections, while some succeed.
 // A sweep finds K: the largest N with nothing rejected, below the first N that was.
-// Self-contained rule: judge over the analysis, its own evidence type and its text lines.
+// One rule file (see rule.ts), listed in registry.ts: its judge, typed evidence and report lines.
 import type { Analysis } from '../analysis/analyse.js';
 import type { ConcurrencyEstimate } from '../analysis/concurrency.js';
 import type { Verdict } from '../types.js';
-
-export const ID = 'concurrency-limit' as const;
+import { defineRule, type JudgedVerdict } from './rule.js';
 
 /** A phase rejects when more than this share of its requests (and more than one) were turned away. */
 const REJECTING_SHARE = 0.01;
 
-export interface ConcurrencyLimitEvidence {
+export type ConcurrencyLimitEvidence = {
   actor: string;
   request: string;
   /** K: the most concurrent requests served without rejection; null when the run cannot tell (a load alone, rejected from its first wave). */
@@ -29,7 +28,7 @@ export interface ConcurrencyLimitEvidence {
   byReason: Record<string, number>;
   /** The connection counts measured, and whether each rejected. */
   measurements: { connections: number; requests: number; rejected: number }[];
-}
+};
 
 export const CONCURRENCY_LIMIT_HINT =
   'The server or something in front of it caps concurrent work and answers the rest with 503 or drops the connection. ' +
@@ -100,10 +99,35 @@ function judgeActor(a: { actor: string; label: string; sweep: boolean; phases: C
 }
 
 /** One verdict per run: the most telling actor's (detected > inconclusive > clear). */
-export function judgeConcurrencyLimit(analysis: Analysis): Verdict | undefined {
+function judgeWorstActor(analysis: Analysis): JudgedVerdict<'concurrency-limit', ConcurrencyLimitEvidence> | undefined {
   const findings = estimatesOf(analysis).map(judgeActor);
   if (!findings.length) return undefined;
   const rank = { detected: 2, inconclusive: 1, clear: 0 } as const;
   const f = findings.reduce((worst, x) => (rank[x.status] > rank[worst.status] ? x : worst));
-  return { id: ID, status: f.status, summary: f.summary, hint: CONCURRENCY_LIMIT_HINT, evidence: f.evidence as unknown as Record<string, unknown> };
+  return { id: 'concurrency-limit', status: f.status, summary: f.summary, hint: CONCURRENCY_LIMIT_HINT, evidence: f.evidence };
 }
+
+export function judgeConcurrencyLimit(analysis: Analysis): Verdict | undefined {
+  return judgeWorstActor(analysis);
+}
+
+function evidenceLines(e: ConcurrencyLimitEvidence): string[] {
+  const reasons = Object.entries(e.byReason ?? {}).map(([why, n]) => `${why} ×${n}`).join(', ');
+  const limit = e.limit !== null ? `limit ${e.limit}` : e.limitInterval ? `limit below ${e.limitInterval.hi + 1}` : 'limit unknown';
+  const lines = [`${limit}; rejected ${e.rejected} of ${e.requests} requests${reasons ? ` (${reasons})` : ''}`];
+  const steps = e.measurements ?? [];
+  if (steps.length > 1) lines.push(`measurements: ${steps.map((m) => `N=${m.connections} rejected ${m.rejected}/${m.requests}`).join('; ')}`);
+  return lines;
+}
+
+export const concurrencyLimit = defineRule({
+  id: 'concurrency-limit',
+  reads: ['loads', 'sweeps'],
+  judge: (analysis) => {
+    const v = judgeWorstActor(analysis);
+    return v ? [v] : [];
+  },
+  evidenceLines,
+  // compare recommends from starvation; the requests a limit turned away show as failed requests.
+  blocksRecommendation: false,
+});

@@ -115,6 +115,8 @@ export interface Scenario {
   params: Record<string, ParamValue>;
   target: string;
   durationMs: number;
+  /** End once every bounded actor is done (probes without stop then too); durationMs is then a cap. */
+  endWhenDone?: boolean;
   bucketMs: number;
   actors: ActorSpec[];
   expect: string[];

@@ -5,106 +5,9 @@ import assert from 'node:assert/strict';
 import { analyseFirstWave, analyseSweep, estimateConcurrency, type ConcurrencyEstimate } from '../src/analysis/concurrency.js';
 import type { Analysis } from '../src/analysis/analyse.js';
 import { ActorRecorder, type LoadPhase } from '../src/metrics/actor-recorder.js';
-import { LoadMeter, mergeMeters, type MeteredResult } from '../src/metrics/load-meter.js';
+import { LoadMeter, mergeMeters } from '../src/metrics/load-meter.js';
+import { cpu, pool, simulate, slower, type Model } from './closed-model-sim.js';
 import { judgePoolStarvation, judgeSerialized, poolCause } from '../src/verdicts/pool-starvation.js';
-
-interface Model {
-  /** When the request can start being served, given its arrival (and the server's state). */
-  serve(arrivalMs: number, inFlight: number): { endMs: number };
-}
-
-/** FIFO pool of M slots, service time S (+ a deterministic jitter pattern). */
-function pool(M: number, S: number, jitterMs = 0): Model {
-  const free = Array.from({ length: M }, () => 0);
-  let k = 0;
-  return {
-    serve(arrival) {
-      let i = 0;
-      for (let j = 1; j < free.length; j++) if (free[j]! < free[i]!) i = j;
-      const start = Math.max(arrival, free[i]!);
-      const end = start + S + (jitterMs ? ((k++ * 7919) % 100) / 100 * jitterMs : 0);
-      free[i] = end;
-      return { endMs: end };
-    },
-  };
-}
-
-/** No pool; every request slower the more are in flight (uvicorn's `async def` under load). */
-function slower(S: number, perInFlightMs: number): Model {
-  return { serve: (arrival, inFlight) => ({ endMs: arrival + S + perInFlightMs * inFlight }) };
-}
-
-/** One CPU: c ms of work per request on the event loop, then an S ms wait. */
-function cpu(S: number, c: number): Model {
-  let cpuFree = 0;
-  return {
-    serve(arrival) {
-      const start = Math.max(arrival, cpuFree);
-      cpuFree = start + c;
-      return { endMs: cpuFree + S };
-    },
-  };
-}
-
-interface SimOptions {
-  N: number;
-  model: Model;
-  durationMs: number;
-  startMs?: number;
-  turnaroundMs?: number;
-  failEvery?: number;
-  /** Stop sending at this time and let the requests in flight finish (else they are cut at durationMs). */
-  sendUntilMs?: number;
-}
-
-/** Simulates N closed-loop connections; returns the phase as the load actor would record it. */
-function simulate(o: SimOptions): LoadPhase {
-  const slotMs = 10;
-  const meter = new LoadMeter(slotMs, o.N);
-  const recorder = new ActorRecorder('load', 'load', 1000, false);
-  const next = Array.from({ length: o.N }, () => o.startMs ?? 0);
-  const seq = Array.from({ length: o.N }, () => 0);
-  const lastEnd: number[] = Array.from({ length: o.N }, () => NaN);
-  const ends: number[] = [];
-  const sendUntil = o.sendUntilMs ?? o.durationMs;
-  let count = 0;
-  const record = (r: MeteredResult) => {
-    meter.record(r);
-    recorder.record({ scheduledMs: r.sentMs, sentMs: r.sentMs, endMs: r.endMs, status: r.status, bytes: 10, ...(r.error ? { error: r.error } : {}) });
-  };
-  for (;;) {
-    let c = 0;
-    for (let i = 1; i < o.N; i++) if (next[i]! < next[c]!) c = i;
-    const sentMs = next[c]!;
-    if (sentMs >= sendUntil) break;
-    const inFlight = ends.filter((e) => e > sentMs).length + 1;
-    const { endMs } = o.model.serve(sentMs, inFlight);
-    ends.push(endMs);
-    const gapMs = seq[c]! > 0 ? sentMs - lastEnd[c]! : NaN;
-    const r: MeteredResult = { seq: seq[c]!++, sentMs, endMs, status: 200, wireBytes: 100, gapMs };
-    count++;
-    if (o.sendUntilMs === undefined && endMs > o.durationMs) {
-      record({ ...r, endMs: o.durationMs, status: 0, error: 'unfinished' });
-      next[c] = Infinity;
-      continue;
-    }
-    if (o.failEvery && count % o.failEvery === 0) r.status = 500;
-    record(r);
-    lastEnd[c] = endMs;
-    next[c] = endMs + (o.turnaroundMs ?? 0.05);
-  }
-  const data = meter.data();
-  return {
-    connections: o.N,
-    startMs: data.firstSentMs,
-    sendUntilMs: sendUntil,
-    endMs: Math.max(data.lastEndMs, Number.isFinite(data.stoppedAtMs) ? data.stoppedAtMs : 0),
-    aborted: Number.isFinite(data.stoppedAtMs),
-    recorder,
-    meter: data,
-    clientLag: { p99Ms: 2, maxMs: 5 },
-  };
-}
 
 function estimate(phase: LoadPhase, S: number | null = 200): ConcurrencyEstimate {
   return estimateConcurrency({ actor: 'load', label: 'GET /x', phase, serviceTimeMs: S ?? undefined, serviceTimeSource: S === null ? 'none' : 'calibrated' });
@@ -129,7 +32,10 @@ test('jittery service times and a run cut short by its deadline do not bias C', 
   // mean service time 215 ms: X = 10/0.215 s, C = X × 215 ms = 10
   close(e.effectiveConcurrency!, 10, 0.05);
   assert.equal(e.outcome, 'pool');
-  assert.ok(e.window!.startMs >= 215 && e.window!.endMs <= 4000 - 215, `window ${e.window!.startMs}–${e.window!.endMs} ms: without the first and last S`);
+  // The window starts at the first send and stops where requests in service would be cut short.
+  assert.equal(e.window!.startMs, 0);
+  assert.ok(e.window!.endMs <= 4000 - 215, `window ${e.window!.startMs}–${e.window!.endMs} ms`);
+  assert.ok(e.concurrencyInterval!.lo <= 10 && e.concurrencyInterval!.hi >= 10 * 0.97, JSON.stringify(e.concurrencyInterval));
 });
 
 test('a few requests that starve for seconds (an unfair queue) do not bias C', () => {
@@ -173,7 +79,7 @@ test('a CPU-bound server answers the first wave in a ramp, not in waves: inconcl
 test('inconclusive: no S, too short, too many failures, too fast, wobbly the bottleneck', () => {
   const phase = simulate({ N: 8, model: pool(4, 200), durationMs: 4000 });
   assert.equal(estimate(phase, null).reason, 'no-service-time');
-  assert.equal(estimate(simulate({ N: 8, model: pool(4, 200), durationMs: 700 })).reason, 'too-short');
+  assert.equal(estimate(simulate({ N: 8, model: pool(4, 200), durationMs: 150 })).reason, 'too-short');
   assert.equal(estimate(simulate({ N: 8, model: pool(4, 200), durationMs: 4000, failEvery: 5 })).reason, 'failures');
   assert.equal(estimate(simulate({ N: 50, model: cpu(0.2, 0.05), durationMs: 2000 }), 0.5).reason, 'too-fast');
   assert.equal(estimate(simulate({ N: 8, model: pool(4, 200), durationMs: 4000, turnaroundMs: 80 })).reason, 'client-bound');
@@ -204,7 +110,9 @@ test('verdict sentences name the likely pool: anyio\'s 40 tokens, the default ex
   for (const k of ['effectiveConcurrency', 'requestedConcurrency', 'serviceTimeMs', 'throughputRps']) assert.ok(k in v.evidence, k);
   assert.match(v.hint, /total_tokens/);
   assert.match(v.hint, /min\(32, os\.cpu_count\(\) \+ 4\)/);
-  assert.match(poolCause(6), /default executor .* 6 on a 2-CPU server/);
+  assert.match(poolCause(6), /default executor .* 6 if the server has 2 CPUs/);
+  assert.match(poolCause(5), /a limiter set to 5 .*anyio's total_tokens.*or asyncio's default executor.*5 if the server has 1 CPU$/);
+  assert.match(poolCause(2, { field: 'pid', values: ['4312', '4313'] }), /one request at a time in each of the 2 workers \(pid 4312, 4313\)/);
   assert.equal(judgeSerialized({ windows: [], stalls: [], loads: [e40] })!.status, 'clear');
 
   const e1 = estimate(simulate({ N: 4, model: pool(1, 200), durationMs: 4000 }));
@@ -226,7 +134,8 @@ test('a sweep: C follows N up to the pool, then stays flat; the knee is the pool
     ...estimateConcurrency({ actor: 'sweep', label: 'GET /x', step, phase: simulate({ N, model: pool(4, 100), durationMs: 2500 }), serviceTimeMs: 100, serviceTimeSource: 'calibrated' }),
   }));
   const a = analyseSweep('sweep', 'GET /x', steps);
-  assert.deepEqual(steps.map((s) => s.outcome), ['clear', 'clear', 'clear', 'pool', 'pool']);
+  assert.deepEqual(steps.map((s) => s.outcome), ['inconclusive', 'clear', 'clear', 'pool', 'pool']);
+  assert.equal(steps[0]!.reason, 'single-connection');
   assert.deepEqual(a.knee, { connections: 8, limit: 4 });
   close(a.maxEffectiveConcurrency!, 4, 0.03);
   assert.equal(a.best!.connections, 4);

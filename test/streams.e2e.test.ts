@@ -17,12 +17,12 @@ after(async () => {
   await server.stop();
 });
 
-async function run(name: string, yaml: string): Promise<{ result: RunResult; stdout: string }> {
+async function run(name: string, yaml: string, code = 0): Promise<{ result: RunResult; stdout: string }> {
   const file = join(dir, `${name}.yaml`);
   const json = join(dir, `${name}.json`);
   writeFileSync(file, yaml);
   const r = await runCli(['run', file, '--target', server.url, '--json', json]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, code, r.stderr);
   return { result: JSON.parse(readFileSync(json, 'utf8')) as RunResult, stdout: r.stdout };
 }
 
@@ -114,7 +114,9 @@ actors:
   - { name: status, kind: stream, path: /status?code=503, streams: 1 }
   - { name: mute, kind: stream, path: /mute, streams: 1, timeout: 300ms }
 `,
+    1, // actors whose requests all failed (status, mute): listed first, the run does not pass
   );
+  assert.deepEqual(result.failedActors?.map((f) => [f.actor, f.reasons]), [['status', { 'HTTP 503': 1 }], ['mute', { timeout: 1 }]]);
   const s = (name: string) => result.actors[name]!.stream!;
   // /edge: 4 events per stream (BOM, CRLF, CR, comments, a data-less block, a split line, "data" alone).
   assert.equal(s('edge').events, 8);

@@ -41,6 +41,7 @@ test('event-loop-stall: detected with the stall the samples hold; clear without;
     unloadedP99Ms: 2,
     longestStallMs: 1002,
     stalls: [{ startMs: 1500, endMs: 2502, lengthMs: 1002, probesAffected: 91, during: ['heavy'], selfLagMs: 0 }],
+    ownLagStalls: [],
   });
   assert.deepEqual(evidenceLinesOf(detected), ['threshold 100 ms (unloaded p99 2.0 ms); stalls: 1', 'stall 1.50 s → 2.50 s: 1.00 s, 91 probes, during heavy']);
 
@@ -49,7 +50,11 @@ test('event-loop-stall: detected with the stall the samples hold; clear without;
 
   // wobbly's own loop lagged 900 ms meanwhile: the stall may be ours.
   const ours = only(stallRun({ block: [1500, 2500], episodes: [{ startMs: 1500, endMs: 2400, lagMs: 900 }] }), 'event-loop-stall');
-  assert.deepEqual([ours.status, ours.evidence.longestStallMs], ['inconclusive', 0]);
+  assert.deepEqual([ours.status, ours.evidence.longestStallMs, (ours.evidence.stalls as unknown[]).length, (ours.evidence.ownLagStalls as unknown[]).length], ['inconclusive', 0, 0, 1]);
+  assert.deepEqual(evidenceLinesOf(ours), [
+    "threshold 100 ms (unloaded p99 2.0 ms); stalls: 0; 1 more explained by wobbly's own lag",
+    "wobbly's own lag: 1.50 s → 2.50 s: 1.00 s, 91 probes, during heavy (wobbly lagged 900 ms)",
+  ]);
 
   const down = only(stallRun({ failing: true }), 'event-loop-stall');
   assert.equal(down.status, 'inconclusive');
@@ -80,8 +85,33 @@ test('pool-starvation and serialized: a pool of 4 under 8 connections, a pool of
   assert.equal(only(run(1, 4), 'pool-starvation').status, 'detected'); // a pool of one
 
   const free = verdictsOf(run(8, 8));
-  assert.deepEqual(free.map((v) => [v.id, v.status]), [['pool-starvation', 'clear'], ['serialized', 'clear']]);
+  assert.deepEqual(free.map((v) => [v.id, v.status]), [['pool-starvation', 'clear'], ['serialized', 'clear'], ['concurrency-limit', 'clear']]);
   assert.equal(free[0]!.evidence.effectiveConcurrency, 8);
+});
+
+test('concurrency-limit: a load whose connections beyond 5 get 503 on every request; clear without rejections', () => {
+  const run = (rejectFrom?: number) => {
+    const load = loadSpec('load', '/async', 8);
+    return runData({
+      scenario: scenario([load], { durationMs: 3000 }),
+      actors: [loadActor(load, { N: 8, M: 8, S: 200, durationMs: 3000, ...(rejectFrom !== undefined ? { rejectFrom } : {}) })],
+      calibration: { load: { samples: 3, p50Ms: 200, p99Ms: 200 } },
+    });
+  };
+  const data = run(5);
+  const v = only(data, 'concurrency-limit');
+  assert.equal(v.status, 'detected');
+  const codes = new Map(data.actors[0]!.counts.statusCodes);
+  // 3 connections × one 503 every 10.05 ms for 3 s = 3 × 299; the 5 others: 15 waves of 200 ms.
+  assert.deepEqual([codes.get(503), codes.get(200)], [897, 75]);
+  const e = v.evidence as { limit: number | null; limitInterval: { lo: number; hi: number }; rejected: number; requests: number; status: string };
+  // A load alone says there is a limit below 8, not where (a sweep finds it).
+  assert.deepEqual([e.limit, e.limitInterval, e.rejected, e.requests, e.status], [null, { lo: 0, hi: 7 }, 897, 972, 'HTTP 503']);
+  assert.deepEqual(evidenceLinesOf(v), ['limit below 8; rejected 897 of 972 requests (HTTP 503 ×897)']);
+  assert.equal(blocksRecommendation(v.id), false);
+
+  const clear = only(run(), 'concurrency-limit');
+  assert.deepEqual([clear.status, clear.evidence.limit, clear.evidence.rejected], ['clear', null, 0]);
 });
 
 test('thread-hopping: one verdict per stream actor, with the streams that hopped', () => {
@@ -129,7 +159,7 @@ test('head-of-line-blocking: the probes answered by the busy worker waited, the 
 });
 
 test('the registry: every verdict once, in report order; expectations, reports and compare take them from it', () => {
-  assert.deepEqual(VERDICT_IDS, ['event-loop-stall', 'pool-starvation', 'serialized', 'thread-hopping', 'head-of-line-blocking']);
+  assert.deepEqual(VERDICT_IDS, ['event-loop-stall', 'pool-starvation', 'serialized', 'thread-hopping', 'head-of-line-blocking', 'concurrency-limit']);
   assert.equal(new Set(VERDICT_IDS).size, VERDICT_RULES.length);
   for (const id of VERDICT_IDS) {
     assert.equal(ruleFor(id)?.id, id);

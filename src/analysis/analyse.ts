@@ -62,7 +62,7 @@ export function analyse(data: RunData): Analysis {
     const log = samples.get(a.name);
     if (spec.kind !== 'probe' || !log) continue;
     const unloadedP99Ms = data.calibration[a.name]?.p99Ms ?? 0;
-    const thresholdMs = stallThreshold(unloadedP99Ms, spec.stallThresholdMs);
+    const thresholdMs = stallThreshold(unloadedP99Ms, spec.stallThresholdMs, spec.timeoutMs);
     const found = findStalls(log, thresholdMs, windows).map((s) => ({
       ...s,
       selfLagMs: maxLagDuring(data.self.episodes, s.startMs, s.endMs),
@@ -102,13 +102,20 @@ export function analyse(data: RunData): Analysis {
 
 /** What the concurrency estimate reads of a saved phase. */
 export function phaseFacts(p: PhaseData): PhaseFacts {
-  return { connections: p.connections, meter: meterFromData(p.meter), recorder: { requests: p.counts.requests, failures: p.counts.failures }, clientLag: p.clientLag };
+  const recorder = {
+    requests: p.counts.requests,
+    failures: p.counts.failures,
+    statusCodes: new Map(p.counts.statusCodes),
+    errors: new Map(p.counts.errors),
+    identities: new Map((p.identities ?? []).map(([field, counts]) => [field, new Map(counts)])),
+  };
+  return { connections: p.connections, meter: meterFromData(p.meter), recorder, clientLag: p.clientLag };
 }
 
 /** S: declared, or the median of the calibration (unless it got HTTP errors: then unknown). */
-function serviceTime(spec: ClosedModelSpec, cal: Calibration | undefined): Pick<EstimateInput, 'serviceTimeMs' | 'serviceTimeSource' | 'calibrationStatus'> {
+function serviceTime(spec: ClosedModelSpec, cal: Calibration | undefined): Pick<EstimateInput, 'serviceTimeMs' | 'serviceSpreadMs' | 'serviceTimeSource' | 'calibrationStatus'> {
   if (spec.serviceTimeMs !== undefined) return { serviceTimeMs: spec.serviceTimeMs, serviceTimeSource: 'declared' };
   if (!cal || !cal.samples) return { serviceTimeSource: 'none' };
   if (cal.failures) return { serviceTimeSource: 'none', calibrationStatus: cal.failedStatus };
-  return { serviceTimeMs: cal.p50Ms, serviceTimeSource: 'calibrated' };
+  return { serviceTimeMs: cal.p50Ms, serviceSpreadMs: cal.p50Ms - (cal.minMs ?? cal.p50Ms), serviceTimeSource: 'calibrated' };
 }

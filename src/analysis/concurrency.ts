@@ -1,24 +1,47 @@
 // Effective concurrency of a closed-model load (DESIGN.md §2): C = X × S, where X is the
-// steady-state throughput and S the unloaded service time. C < 0.9 N says the server did not
-// handle the N requests at once; the first wave tells a pool from mere per-request overhead.
+// throughput while every connection was busy and S the unloaded service time. C < 0.9 N says the
+// server did not handle the N requests at once; C < 1.5 (N ≥ 2) that it handled one at a time.
 //
-// X is counted: answers per second over the steady-state window (after the first S of the load
-// and before its last S, while every connection is busy). A pool answers in waves (M at a time,
-// every S): the window's ends are put in the middle of a quiet gap between answers, so that it
-// holds whole waves; otherwise one wave more or less at each end would be off by up to M/k.
-// Little's law over requests sent in the window (X = N / mean latency) looked like an alternative,
+// Every estimate carries an interval, and a decision is made when the interval lies on one side
+// of the threshold (DESIGN.md §2, "decide from uncertainty, not from counts"):
+//
+// - The window runs from the first send (all N connections send at once: nothing is half done
+//   then) to the last send (after it, connections fall idle). Its work is the n answers in it plus
+//   the work still in progress at its end: a request answered d ms after the end had done
+//   1 − d/S' of its service, with S' between S (less its calibration spread) and the service time
+//   under load seen in the first wave (at most 1.5 S). That in-progress term is the interval's
+//   width, and it does not grow with the run: a run twice as long halves its share.
+// - The spread of the calibration is the interval of S itself.
+// - A pool answers in waves: M answers, a quiet gap, M answers a whole S later. The first wave (the
+//   N first requests) and the waves in the window each measure M; when they are clean (every
+//   cluster of answers shorter than S/2, a gap of ≥ 0.3 S between them) their sizes bound M.
+//
+// The first wave also tells a pool from mere per-request overhead: a server that is only slower
+// under load answers all N first requests within ~1.5 S (no gap); a CPU-bound one answers them
+// one after another (a ramp, no gap either).
+//
+// Little's law over requests sent in a window (X = N / mean latency) looked like an alternative,
 // but a few requests that starve for seconds (measured on uvicorn with 10 anyio tokens) drag it
 // down by 10 %; counting answers does not care which request they belong to.
-//
-// The first wave: all N connections send at once. A pool of M < N answers M of them after ~S and
-// the next ones a whole S later (a gap); a server that is merely slower under load answers all N
-// within ~S (no gap), and a CPU-bound one answers them one after another (a ramp, no gap either).
 import type { LoadMeterData } from '../metrics/load-meter.js';
 
 export type ConcurrencyOutcome = 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
 
 /** Why an estimate is inconclusive. */
-export type InconclusiveReason = 'no-service-time' | 'too-short' | 'failures' | 'too-fast' | 'client-bound' | 'ramp';
+export type InconclusiveReason =
+  | 'single-connection'
+  | 'no-service-time'
+  | 'too-short'
+  | 'straddles'
+  | 'failures'
+  | 'too-fast'
+  | 'client-bound'
+  | 'ramp';
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
 
 export interface FirstWave {
   /** First requests of the connections (one per connection). */
@@ -28,8 +51,27 @@ export interface FirstWave {
   served: number;
   /** How many were answered together before the first gap of ≥ 0.3 S (a wave); unset: no gap. */
   group?: number;
+  /** When the first answer after that gap came (ms after the send). */
+  nextGroupMs?: number;
   /** Sorted latencies (ms, Infinity when unanswered), at most 100. */
   latenciesMs: number[];
+}
+
+/** The worker processes the answers came from (an extracted field named like pid or worker), when the load extracts one. */
+export interface Workers {
+  field: string;
+  values: string[];
+}
+
+/** Requests the server turned away (503, refused or reset connections): the concurrency-limit verdict's facts. */
+export interface Rejections {
+  /** Completed requests of the phase. */
+  requests: number;
+  rejected: number;
+  /** "HTTP 503", "ECONNRESET", … → count */
+  byReason: Record<string, number>;
+  /** First requests (one per connection) answered with success. */
+  firstWaveAnswered: number;
 }
 
 export interface ConcurrencyEstimate {
@@ -40,26 +82,38 @@ export interface ConcurrencyEstimate {
   step?: number;
   connections: number;
   serviceTimeMs?: number;
+  /** The calibration's spread (p50 − the fastest, ms): the interval of S. */
+  serviceSpreadMs?: number;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   /** The calibration requests got this HTTP error status (S is then unknown). */
   calibrationStatus?: number;
-  /** Steady-state window (by answer time) and the requests answered in it. */
+  /** The window while every connection was busy, and the requests answered in it. */
   window?: { startMs: number; endMs: number; requests: number };
+  /** Requests' worth of service still in progress at the window's end (answered soon after it). */
+  inProgress?: Interval;
   /** Mean latency of the requests answered in the window. */
   latencyUnderLoadMs?: number;
   /** wobbly's own mean time between an answer and the connection's next request. */
   turnaroundMs?: number;
-  /** X: answers per second over the window. */
+  /** X: requests' worth of service per second over the window. */
   throughputRps?: number;
-  /** C = X × S */
+  /** C = X × S, and its interval. */
   effectiveConcurrency?: number;
+  concurrencyInterval?: Interval;
   firstWave: FirstWave;
+  /** Sizes of the clean waves of answers while every connection was busy (the first one included); unset: no clean waves. */
+  waves?: number[];
   failureRate: number;
   clientLag: { p99Ms: number; maxMs: number };
   outcome: ConcurrencyOutcome;
   reason?: InconclusiveReason;
-  /** Estimated number of requests the server handles at once (its pool): the first wave's group, else C. */
+  /** With 'straddles': a load of about this length (ms) would decide; unset: a longer one would not. */
+  decideAfterMs?: number;
+  /** Estimated number of requests the server handles at once (its pool), and its interval. */
   poolEstimate?: number;
+  poolInterval?: Interval;
+  workers?: Workers;
+  rejections: Rejections;
 }
 
 /** The rules' thresholds (DESIGN.md §2 and the first-wave test). */
@@ -70,23 +124,35 @@ export const RULES = {
   serializedBelow: 1.5,
   /** First-wave answers within this many S count as served at once. */
   servedWithinS: 1.5,
-  /** A gap of this many S between consecutive first-wave answers ends a wave. */
+  /** A gap of this many S between consecutive answers ends a wave. */
   waveGapS: 0.3,
-  /** The steady-state window must hold at least 2 N requests and this many. */
-  minWindowRequests: 8,
+  /** A pool's next first-wave answers come a whole S after its first group: at least this many S after the send. */
+  nextGroupAfterS: 1.6,
+  /** A cluster of answers spread over less than this many S is a wave. */
+  waveSpanS: 0.5,
   /** Too short to tell a pool from the CPU and the network stack. */
   minServiceMs: 2,
   /** Above this share of failures the estimate is not trusted. */
   maxFailureRate: 0.1,
   /** wobbly's turnaround above this share of the cycle: wobbly is the bottleneck. */
   maxTurnaroundShare: 0.1,
+  /** The calibration spread counted as S's interval is at least this share of S (and at most maxServiceSpread). */
+  minServiceSpread: 0.005,
+  maxServiceSpread: 0.25,
 } as const;
 
 /** What an estimate reads of a phase: a live LoadPhase, or one read back from RunData. */
 export interface PhaseFacts {
   connections: number;
   meter: LoadMeterData;
-  recorder: { requests: number; failures: number };
+  recorder: {
+    requests: number;
+    failures: number;
+    statusCodes: ReadonlyMap<number, number>;
+    errors: ReadonlyMap<string, number>;
+    /** field → value → count (the worker a request was answered by, when the load extracts one). */
+    identities: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  };
   clientLag: { p99Ms: number; maxMs: number };
 }
 
@@ -96,6 +162,7 @@ export interface EstimateInput {
   step?: number;
   phase: PhaseFacts;
   serviceTimeMs?: number;
+  serviceSpreadMs?: number;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   calibrationStatus?: number;
 }
@@ -113,50 +180,238 @@ export function estimateConcurrency(input: EstimateInput): ConcurrencyEstimate {
     ...(input.step !== undefined ? { step: input.step } : {}),
     connections: N,
     ...(S !== undefined ? { serviceTimeMs: S } : {}),
+    ...(input.serviceSpreadMs !== undefined ? { serviceSpreadMs: input.serviceSpreadMs } : {}),
     serviceTimeSource: input.serviceTimeSource,
     ...(input.calibrationStatus !== undefined ? { calibrationStatus: input.calibrationStatus } : {}),
     firstWave,
     failureRate,
     clientLag: phase.clientLag,
     outcome: 'inconclusive',
+    ...workersOf(rec.identities),
+    rejections: rejectionsOf(rec, m.firstWaveMs),
   };
-  if (S === undefined || !(S > 0)) return { ...base, reason: 'no-service-time' };
-
-  const w = steadyWindow(m, S);
+  if (S === undefined || !(S > 0)) return classify(base);
   const turnaroundMs = m.gapCount ? m.gapSumMs / m.gapCount : 0;
-  if (!w || w.ok === 0) return { ...base, reason: 'too-short', turnaroundMs };
-  const throughputRps = (w.ok / (w.endMs - w.startMs)) * 1000;
-  const est: ConcurrencyEstimate = {
+  const spread = serviceSpread(S, input.serviceSpreadMs);
+  const sLoad = serviceUnderLoad(firstWave, S, spread);
+  const w = busyWindow(m, firstWave, sLoad);
+  if (!w) return classify({ ...base, turnaroundMs });
+  const work = inProgress(m, w, S, spread, sLoad);
+  const T = w.endMs - w.startMs;
+  const X = ((w.ok + work.point) / T) * 1000;
+  const waves = cleanWaves(m, w, S);
+  return classify({
     ...base,
     window: { startMs: w.startMs, endMs: w.endMs, requests: w.ok },
-    latencyUnderLoadMs: w.latencySum / w.ok,
+    inProgress: { lo: work.lo, hi: work.hi },
+    ...(w.ok ? { latencyUnderLoadMs: w.latencySum / w.ok } : {}),
     turnaroundMs,
-    throughputRps,
-    effectiveConcurrency: (throughputRps * S) / 1000,
-  };
-  return classify(est);
+    throughputRps: X,
+    effectiveConcurrency: (X * S) / 1000,
+    concurrencyInterval: { lo: ((w.ok + work.lo) * S * (1 - spread)) / T, hi: ((w.ok + work.hi) * S * (1 + spread)) / T },
+    ...(waves ? { waves } : {}),
+  });
+}
+
+/** What a server that turns work away answers: 503, or a refused or reset connection. */
+export const REJECT_STATUSES = new Set([503]);
+export const REJECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'connection closed']);
+
+function rejectionsOf(rec: PhaseFacts['recorder'], firstWaveMs: readonly number[]): Rejections {
+  const byReason: Record<string, number> = {};
+  for (const [code, n] of rec.statusCodes) if (REJECT_STATUSES.has(code)) byReason[`HTTP ${code}`] = n;
+  for (const [err, n] of rec.errors) if (REJECT_ERRORS.has(err)) byReason[err] = n;
+  const rejected = Object.values(byReason).reduce((a, b) => a + b, 0);
+  return { requests: rec.requests, rejected, byReason, firstWaveAnswered: firstWaveMs.filter(Number.isFinite).length };
+}
+
+const WORKER_FIELD = /pid|worker|process/i;
+
+function workersOf(identities: ReadonlyMap<string, ReadonlyMap<string, number>>): { workers?: Workers } {
+  for (const [field, values] of identities) {
+    if (WORKER_FIELD.test(field)) return { workers: { field, values: [...values.keys()].sort() } };
+  }
+  return {};
+}
+
+/** S's relative interval: the calibration's spread, within [minServiceSpread, maxServiceSpread]. */
+function serviceSpread(S: number, spreadMs: number | undefined): number {
+  return Math.min(RULES.maxServiceSpread, Math.max(RULES.minServiceSpread, (spreadMs ?? 0) / S));
+}
+
+/**
+ * The longest a request may take in service under load: what the first wave's first answers
+ * took (the requests a pool served at once, or all of them when nothing queued), within
+ * [S, 1.5 S]; 1.5 S when the first wave tells nothing.
+ */
+function serviceUnderLoad(w: FirstWave, S: number, spread: number): number {
+  const top = RULES.servedWithinS * S;
+  const k = w.group ?? w.served;
+  const seen = k > 0 ? w.latenciesMs[Math.min(k, w.latenciesMs.length) - 1]! : top;
+  return Math.max(S * (1 + spread), Math.min(top, seen));
+}
+
+interface Window {
+  startMs: number;
+  endMs: number;
+  /** First slot after the window. */
+  endSlot: number;
+  ok: number;
+  latencySum: number;
+}
+
+/**
+ * From the first send to the last one (every connection busy meanwhile), cut where the requests
+ * still in service would be cut short by the end of the run; at least up to the first answers of
+ * the first wave (a load of N requests sends nothing more).
+ */
+function busyWindow(m: LoadMeterData, first: FirstWave, sLoad: number): Window | undefined {
+  if (!Number.isFinite(m.firstSentMs) || !Number.isFinite(m.lastSentMs)) return undefined;
+  const a = m.firstSentMs;
+  let b = m.lastSentMs;
+  const k = first.group ?? first.served;
+  if (k > 0) b = Math.max(b, a + first.latenciesMs[Math.min(k, first.latenciesMs.length) - 1]!);
+  if (Number.isFinite(m.stoppedAtMs)) b = Math.min(b, m.stoppedAtMs - sLoad);
+  if (!(b > a)) return undefined;
+  // The slot holding the end counts whole: its answers after the end were (almost) done by then.
+  const from = Math.max(0, Math.floor(a / m.slotMs));
+  const endSlot = Math.min(m.okByEnd.length, Math.floor(b / m.slotMs) + 1);
+  const w: Window = { startMs: a, endMs: b, endSlot, ok: 0, latencySum: 0 };
+  for (let i = from; i < endSlot; i++) {
+    w.ok += m.okByEnd[i] ?? 0;
+    w.latencySum += m.latencyByEnd[i] ?? 0;
+  }
+  return w.ok > 0 || endSlot < m.okByEnd.length ? w : undefined;
+}
+
+/**
+ * Requests' worth of service in progress at the window's end: an answer d ms later had done
+ * 1 − d/S' of its service, S' between S(1 − spread) (lo) and the service time under load (hi),
+ * d known to the slot.
+ */
+function inProgress(m: LoadMeterData, w: Window, S: number, spread: number, sLoad: number): { lo: number; point: number; hi: number } {
+  const out = { lo: 0, point: 0, hi: 0 };
+  const { endSlot, endMs } = w;
+  const last = Math.min(m.okByEnd.length, endSlot + Math.ceil(sLoad / m.slotMs) + 1);
+  const share = (d: number, s: number) => Math.max(0, Math.min(1, 1 - d / s));
+  for (let i = endSlot; i < last; i++) {
+    const n = m.okByEnd[i] ?? 0;
+    if (!n) continue;
+    // Somewhere in its slot: the slot's middle for the point, its ends for the interval.
+    const d = (i + 0.5) * m.slotMs - endMs;
+    out.lo += n * share(d + m.slotMs / 2, S * (1 - spread));
+    out.point += n * share(d, S);
+    out.hi += n * share(d - m.slotMs / 2, sLoad);
+  }
+  return out;
+}
+
+/**
+ * The sizes of the waves of answers in the window (the cluster running over its end included),
+ * when the answers come in clean waves: clusters shorter than waveSpanS × S, apart by at least
+ * waveGapS × S. Unset when they do not, or the slots are too coarse to tell.
+ */
+function cleanWaves(m: LoadMeterData, w: Window, S: number): number[] | undefined {
+  const gapSlots = Math.floor((RULES.waveGapS * S) / m.slotMs);
+  if (gapSlots < 2) return undefined;
+  const sizes: number[] = [];
+  let i = Math.max(0, Math.floor(w.startMs / m.slotMs));
+  while (i < m.okByEnd.length) {
+    while (i < m.okByEnd.length && !m.okByEnd[i]) i++;
+    if (i >= m.okByEnd.length || i >= w.endSlot) break;
+    const start = i;
+    let end = i;
+    let count = 0;
+    for (let quiet = 0; i < m.okByEnd.length && quiet < gapSlots; i++) {
+      if (m.okByEnd[i]) {
+        count += m.okByEnd[i]!;
+        end = i;
+        quiet = 0;
+      } else quiet++;
+    }
+    if ((end - start + 1) * m.slotMs >= RULES.waveSpanS * S) return undefined;
+    sizes.push(count);
+    i = end + 1;
+  }
+  return sizes.length ? sizes : undefined;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/** M from the waves: their median, and the range of those that are not stragglers (under half the median). */
+function poolFromWaves(waves: readonly number[] | undefined): { estimate: number; interval: Interval } | undefined {
+  if (!waves?.length) return undefined;
+  const mid = median(waves);
+  const sizes = waves.filter((n) => n >= mid / 2);
+  return { estimate: mid, interval: { lo: Math.min(...sizes), hi: Math.max(...sizes) } };
 }
 
 /** The decision, from the numbers of an estimate (pure; see RULES). */
 export function classify(est: ConcurrencyEstimate): ConcurrencyEstimate {
   const N = est.connections;
   const S = est.serviceTimeMs ?? 0;
-  const C = est.effectiveConcurrency ?? 0;
-  const R = est.latencyUnderLoadMs ?? 0;
-  const inconclusive = (reason: InconclusiveReason): ConcurrencyEstimate => ({ ...est, outcome: 'inconclusive', reason });
-  if (N === 1) return { ...est, outcome: 'clear' };
-  if (!est.window || est.window.requests < Math.max(2 * N, RULES.minWindowRequests)) return inconclusive('too-short');
+  const R = est.latencyUnderLoadMs ?? S;
+  const starved = RULES.starvedBelow * N;
+  const inconclusive = (reason: InconclusiveReason, extra: Partial<ConcurrencyEstimate> = {}): ConcurrencyEstimate => ({ ...est, ...extra, outcome: 'inconclusive', reason });
+  if (N === 1) return inconclusive('single-connection');
+  if (!(S > 0)) return inconclusive('no-service-time');
   if (est.failureRate > RULES.maxFailureRate) return inconclusive('failures');
-  if (C >= RULES.starvedBelow * N) return { ...est, outcome: 'clear' };
+  const ci = est.concurrencyInterval;
+  const wave = est.firstWave;
+  const fromWaves = poolFromWaves(est.waves);
+  // All N first requests answered within ~1.5 S: the server took them all at once.
+  if (wave.served >= starved) return { ...est, outcome: ci && ci.hi < starved ? 'overhead' : 'clear' };
+  if (ci && ci.lo >= starved) return { ...est, outcome: 'clear' };
+  if (!ci && !poolSignature(wave, S)) return inconclusive('too-short');
   if (S < RULES.minServiceMs) return inconclusive('too-fast');
   const turnaround = est.turnaroundMs ?? 0;
   if (turnaround > RULES.maxTurnaroundShare * (R + turnaround) || est.clientLag.p99Ms > Math.max(20, 0.25 * R)) return inconclusive('client-bound');
-  const wave = est.firstWave;
-  if (wave.served >= RULES.starvedBelow * N) return { ...est, outcome: 'overhead' };
-  if (wave.group !== undefined && wave.group < RULES.starvedBelow * N) {
-    return { ...est, outcome: C < RULES.serializedBelow ? 'serialized' : 'pool', poolEstimate: wave.group };
+  const C = est.effectiveConcurrency;
+  // Several workers, each handling one at a time, are serialized too (per worker).
+  const k = est.workers && est.workers.values.length >= 2 ? est.workers.values.length : 1;
+  const pool = (M: number, interval: Interval): ConcurrencyEstimate => ({
+    ...est,
+    outcome: interval.hi / k < RULES.serializedBelow || (ci !== undefined && ci.hi / k < RULES.serializedBelow) ? 'serialized' : 'pool',
+    poolEstimate: M,
+    poolInterval: interval,
+  });
+  // The waves (the first one included) each measured M: clean waves under the threshold decide.
+  if (fromWaves && fromWaves.interval.hi < starved) return pool(fromWaves.estimate, fromWaves.interval);
+  if (ci && ci.hi < starved) {
+    if (ci.hi < RULES.serializedBelow) return pool(1, { lo: Math.max(0, ci.lo), hi: ci.hi });
+    // A pool's signature in the first wave: a group, then the next answers a whole S later, and C
+    // agreeing with the group. Without it (answers in a ramp, gaps from a busy CPU) a low C is a
+    // server slowing down for every request, not a pool: never a false pool.
+    if (!poolSignature(wave, S) || wave.group! >= starved) return inconclusive('ramp');
+    if (wave.group! >= 0.9 * ci.lo && wave.group! <= 1.1 * ci.hi) return pool(wave.group!, { lo: Math.min(wave.group!, ci.lo), hi: Math.max(wave.group!, ci.hi) });
+    return inconclusive('ramp');
   }
-  return inconclusive('ramp');
+  // Only the first wave (a load of N requests): a group, then the next answers a whole S later.
+  if (!ci && poolSignature(wave, S)) return pool(wave.group!, { lo: wave.group!, hi: wave.group! });
+  const decideAfterMs = C !== undefined && est.window && est.inProgress ? decidingLength(est, C, starved) : undefined;
+  return inconclusive('straddles', decideAfterMs !== undefined ? { decideAfterMs } : {});
+}
+
+/** A FIFO pool of M answers the first M after ~S and the next ones a whole S later (~2 S). */
+function poolSignature(w: FirstWave, S: number): boolean {
+  return w.group !== undefined && w.nextGroupMs !== undefined && w.nextGroupMs >= RULES.nextGroupAfterS * S;
+}
+
+/**
+ * How long a window would put C's interval on one side of the threshold: the in-progress term is
+ * fixed, so its share falls as 1/T; the spread of S does not (then: undefined).
+ */
+function decidingLength(est: ConcurrencyEstimate, C: number, threshold: number): number | undefined {
+  const S = est.serviceTimeMs!;
+  const spread = serviceSpread(S, est.serviceSpreadMs);
+  const T = est.window!.endMs - est.window!.startMs;
+  const n = est.window!.requests;
+  const point = (C * T) / S - n;
+  const margin = C < threshold ? threshold - C * (1 + spread) : C * (1 - spread) - threshold;
+  const slack = C < threshold ? (est.inProgress!.hi - point) * (1 + spread) : (point - est.inProgress!.lo) * (1 - spread);
+  if (!(margin > 0)) return undefined;
+  const needed = (slack * S) / margin;
+  return Math.ceil((1.2 * Math.max(needed, T)) / 1000) * 1000;
 }
 
 export function analyseFirstWave(latencies: readonly number[], S: number | undefined): FirstWave {
@@ -167,61 +422,12 @@ export function analyseFirstWave(latencies: readonly number[], S: number | undef
     for (let k = 1; k < sorted.length; k++) {
       if (sorted[k]! - sorted[k - 1]! >= RULES.waveGapS * S) {
         wave.group = k;
+        if (Number.isFinite(sorted[k]!)) wave.nextGroupMs = sorted[k]!;
         break;
       }
     }
   }
   return wave;
-}
-
-interface Window {
-  startMs: number;
-  endMs: number;
-  ok: number;
-  latencySum: number;
-}
-
-/**
- * Answers between the load's first send + S and the end of its sending − S (after that the
- * connections fall idle, or the run cut them short), each end moved to the middle of the longest
- * quiet gap within S of it (all of it when the answers never pause: then any point will do).
- */
-function steadyWindow(m: LoadMeterData, S: number): Window | undefined {
-  if (!Number.isFinite(m.firstSentMs) || !Number.isFinite(m.lastSentMs)) return undefined;
-  const busyUntil = Math.min(m.lastSentMs, m.stoppedAtMs);
-  const span = Math.max(1, Math.ceil(S / m.slotMs));
-  const from = Math.ceil((m.firstSentMs + S) / m.slotMs);
-  const to = Math.min(m.okByEnd.length, Math.floor((busyUntil - S) / m.slotMs));
-  if (to - from < 2 * span) return undefined;
-  const a = quietest(m.okByEnd, from, from + span);
-  const b = quietest(m.okByEnd, to - span, to);
-  if (b <= a) return undefined;
-  const w: Window = { startMs: a * m.slotMs, endMs: b * m.slotMs, ok: 0, latencySum: 0 };
-  for (let i = a; i < b; i++) {
-    w.ok += m.okByEnd[i] ?? 0;
-    w.latencySum += m.latencyByEnd[i] ?? 0;
-  }
-  return w;
-}
-
-/** The slot in the middle of the longest run of slots without answers in [lo, hi), else the middle of [lo, hi). */
-function quietest(counts: Float64Array, lo: number, hi: number): number {
-  let best = -1;
-  let bestLen = 0;
-  for (let i = lo; i < hi; ) {
-    if (counts[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < hi && !counts[j]) j++;
-    if (j - i > bestLen) {
-      bestLen = j - i;
-      best = i;
-    }
-    i = j;
-  }
-  return bestLen ? best + Math.floor(bestLen / 2) : Math.floor((lo + hi) / 2);
 }
 
 /** A sweep: one estimate per step, and the knee (the first step where the server stops keeping up). */

@@ -11,6 +11,11 @@ export interface Stall {
   probesAffected: number;
   /** Actor names with a request in flight during the stall. */
   during: string[];
+  /**
+   * With several workers (the probe extracts an identity such as pid): the identities of the
+   * late probes, and those of probes answered in time meanwhile. Unset without identities.
+   */
+  workers?: { field: string; stalled: string[]; answering: string[] };
 }
 
 export interface InFlightWindow {
@@ -21,9 +26,12 @@ export interface InFlightWindow {
   endMs: number;
 }
 
-/** Default threshold (DESIGN.md §2): max(100 ms, 10 × the probe's unloaded p99). */
-export function stallThreshold(unloadedP99Ms: number, declared?: number): number {
-  return declared ?? Math.max(100, 10 * unloadedP99Ms);
+/**
+ * Default threshold (DESIGN.md §2): max(100 ms, 10 × the probe's unloaded p99), but no more
+ * than the probe's timeout (a probe that timed out is late; beyond the timeout none could be).
+ */
+export function stallThreshold(unloadedP99Ms: number, declared?: number, timeoutMs = Infinity): number {
+  return declared ?? Math.min(timeoutMs, Math.max(100, 10 * unloadedP99Ms));
 }
 
 function isLate(s: Sample, thresholdMs: number): boolean {
@@ -34,9 +42,11 @@ function isLate(s: Sample, thresholdMs: number): boolean {
   return s.endMs - s.scheduledMs > thresholdMs;
 }
 
+type Run = Stall & { late: Sample[] };
+
 export function findStalls(probes: readonly Sample[], thresholdMs: number, windows: readonly InFlightWindow[]): Stall[] {
   const ordered = [...probes].sort((a, b) => a.scheduledMs - b.scheduledMs);
-  const stalls: Stall[] = [];
+  const stalls: Run[] = [];
   let run: Sample[] = [];
   const close = () => {
     if (!run.length) return;
@@ -48,7 +58,7 @@ export function findStalls(probes: readonly Sample[], thresholdMs: number, windo
       lengthMs = Math.max(lengthMs, latencyOf(s) ?? s.endMs - s.scheduledMs);
     }
     const during = [...new Set(windows.filter((w) => w.startMs < endMs && w.endMs > startMs).map((w) => w.actor))];
-    stalls.push({ startMs, endMs, lengthMs, probesAffected: run.length, during });
+    stalls.push({ startMs, endMs, lengthMs, probesAffected: run.length, during, late: run });
     run = [];
   };
   for (const s of ordered) {
@@ -56,15 +66,41 @@ export function findStalls(probes: readonly Sample[], thresholdMs: number, windo
     else close();
   }
   close();
-  return mergeOverlapping(stalls);
+  // A run of late probes whose longest wait is under the threshold is no stall (probes missed or
+  // cut short early, while the threshold is huge: a probe whose unloaded p99 is seconds).
+  return mergeOverlapping(stalls)
+    .filter((st) => st.lengthMs >= thresholdMs)
+    .map(({ late, ...st }) => withWorkers(st, late, ordered, thresholdMs));
+}
+
+/** The identity field that tells workers apart (pid, worker, …), else the first one. */
+function workerField(samples: readonly Sample[]): string | undefined {
+  const fields = new Set<string>();
+  for (const s of samples) for (const k of Object.keys(s.ids ?? {})) fields.add(k);
+  const all = [...fields];
+  return all.find((f) => /pid|worker|process/i.test(f)) ?? all[0];
+}
+
+function withWorkers(st: Stall, late: readonly Sample[], all: readonly Sample[], thresholdMs: number): Stall {
+  const field = workerField(all);
+  if (!field) return st;
+  const stalled = new Set(late.map((s) => s.ids?.[field]).filter((v): v is string => v !== undefined));
+  const answering = new Set<string>();
+  for (const s of all) {
+    const v = s.ids?.[field];
+    if (v === undefined || stalled.has(v) || isLate(s, thresholdMs)) continue;
+    if (s.endMs >= st.startMs && s.endMs <= st.endMs) answering.add(v);
+  }
+  if (!stalled.size) return st;
+  return { ...st, workers: { field, stalled: [...stalled].sort(), answering: [...answering].sort() } };
 }
 
 /**
  * While a server drains its backlog, an early probe may be answered in time between late ones:
  * runs of late probes whose intervals overlap are one stall, not several.
  */
-function mergeOverlapping(stalls: Stall[]): Stall[] {
-  const out: Stall[] = [];
+function mergeOverlapping(stalls: Run[]): Run[] {
+  const out: Run[] = [];
   for (const s of stalls) {
     const last = out[out.length - 1];
     if (last && s.startMs <= last.endMs) {
@@ -72,7 +108,8 @@ function mergeOverlapping(stalls: Stall[]): Stall[] {
       last.lengthMs = Math.max(last.lengthMs, s.lengthMs);
       last.probesAffected += s.probesAffected;
       last.during = [...new Set([...last.during, ...s.during])];
-    } else out.push({ ...s });
+      last.late = [...last.late, ...s.late];
+    } else out.push({ ...s, late: [...s.late] });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // `wobbly compare <scenario> --vary NAME=v1,v2 …`: restart the server for every combination of
 // settings (and --repeat), run, and print one table with a recommendation.
 import { loadScenario } from '../scenario/load.js';
-import { combinations, parseVary, settingsLabel, type Vary } from '../compare/settings.js';
+import { clientParams, combinations, parseVary, settingsLabel, type Vary } from '../compare/settings.js';
 import { recommend, summariseRuns, type CompareRun } from '../compare/summarise.js';
 import { renderCompare } from '../report/compare-table.js';
 import { writeFileAtomic } from '../report/write-file.js';
@@ -66,7 +66,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
     }
   }
   const rows = summariseRuns(runs);
-  const rec = recommend(rows);
+  const rec = recommend(rows, clientParams(plans));
   if (flags.json) {
     await writeFileAtomic(
       flags.json,

@@ -39,3 +39,34 @@ export function compareSettings(a: Settings, b: Settings): number {
   }
   return 0;
 }
+
+/**
+ * Which varied names are client parameters (the load wobbly sends: connections, rate, amount…)
+ * rather than server settings: a scenario param whose value changes the scenario but never its
+ * server section. Names that are not params (environment variables) are server settings.
+ */
+export function clientParams(plans: readonly { settings: Settings; scenario: { params: Record<string, unknown>; server?: unknown } }[]): Set<string> {
+  const out = new Set<string>();
+  const names = new Set(plans.flatMap((p) => Object.keys(p.settings)));
+  for (const name of names) {
+    if (!plans.every((p) => name in p.scenario.params)) continue;
+    // Plans that differ in this name only: the same server section means a client parameter.
+    const byOthers = new Map<string, string>();
+    let server = false;
+    for (const p of plans) {
+      const others = JSON.stringify(Object.entries(p.settings).filter(([k]) => k !== name).sort());
+      const section = JSON.stringify(p.scenario.server ?? null);
+      const seen = byOthers.get(others);
+      if (seen !== undefined && seen !== section) server = true;
+      byOthers.set(others, section);
+    }
+    if (!server) out.add(name);
+  }
+  return out;
+}
+
+/** The settings split into the client's and the server's. */
+export function splitSettings(s: Settings, client: ReadonlySet<string>): { client: Settings; server: Settings } {
+  const pick = (keep: boolean) => Object.fromEntries(Object.entries(s).filter(([k]) => client.has(k) === keep));
+  return { client: pick(true), server: pick(false) };
+}

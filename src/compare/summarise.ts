@@ -2,7 +2,7 @@
 // recommendation: the smallest setting within 5% of the best throughput with no starvation.
 import type { RunResult } from '../result/types.js';
 import { blocksRecommendation, compareFiguresOf } from '../verdicts/registry.js';
-import { compareSettings, settingsLabel, type Settings } from './settings.js';
+import { compareSettings, settingsLabel, splitSettings, type Settings } from './settings.js';
 
 export interface CompareRun {
   settings: Settings;
@@ -34,6 +34,10 @@ export interface Recommendation {
   settings: Settings;
   label: string;
   reason: string;
+  /** With client parameters varied (connections, rate…): a server setting per client load. */
+  perClient?: { client: Settings; clientLabel: string; settings: Settings; label: string; reason: string }[];
+  /** The varied names that are the client's, not the server's. */
+  clientParams?: string[];
 }
 
 /** The actor whose throughput matters: the first load-like actor, else the busiest one. */
@@ -87,7 +91,38 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
   return rows.sort((a, b) => compareSettings(a.settings, b.settings));
 }
 
-export function recommend(rows: CompareRow[]): Recommendation | undefined {
+/**
+ * The recommendation. Client parameters (the load wobbly sends) are varied but never recommended:
+ * the server setting is chosen per client load, comparing rows of the same client load only.
+ */
+export function recommend(rows: CompareRow[], client: ReadonlySet<string> = new Set()): Recommendation | undefined {
+  if (!rows.length) return undefined;
+  const varied = [...new Set(rows.flatMap((r) => Object.keys(r.settings)))].filter((k) => client.has(k));
+  if (!varied.length) return recommendServer(rows);
+  const groups = new Map<string, CompareRow[]>();
+  for (const r of rows) {
+    const key = settingsLabel(splitSettings(r.settings, client).client);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const perClient: NonNullable<Recommendation['perClient']> = [];
+  for (const [clientLabel, group] of groups) {
+    const serverRows = group.map((r) => ({ ...r, settings: splitSettings(r.settings, client).server, label: settingsLabel(splitSettings(r.settings, client).server) }));
+    const rec = recommendServer(serverRows.filter((r) => Object.keys(r.settings).length));
+    if (rec) perClient.push({ client: splitSettings(group[0]!.settings, client).client, clientLabel, settings: rec.settings, label: rec.label, reason: rec.reason });
+  }
+  const names = varied.join(', ');
+  const lines = perClient.map((p) => `With ${p.clientLabel}: ${p.reason}`);
+  const first = perClient[0];
+  return {
+    settings: first?.settings ?? {},
+    label: `a server setting per client load (${names}: the load wobbly sent, not a server setting)`,
+    reason: lines.join(' ') || `only ${names} was varied: the load wobbly sent; vary a server setting to get a recommendation.`,
+    perClient,
+    clientParams: varied,
+  };
+}
+
+function recommendServer(rows: CompareRow[]): Recommendation | undefined {
   if (!rows.length) return undefined;
   const best = Math.max(...rows.map((r) => r.throughputRps.median));
   // An inconclusive starvation verdict is no proof of health either.

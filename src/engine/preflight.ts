@@ -50,6 +50,8 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
   const { origin, basePath } = target;
   const client = new Client(origin, { pipelining: 1 });
   const latencies: number[] = [];
+  let failures = 0;
+  let failedStatus: number | undefined;
   const began = performance.now();
   try {
     for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
@@ -58,12 +60,17 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
       // Ctrl-C during the calibration: a partial run, not an unreachable target.
       if (out.error === 'unfinished') break;
       if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      if (out.status >= 400) {
+        failures++;
+        failedStatus ??= out.status;
+        break; // one is enough: the run stops (see answered-error.ts)
+      }
       if (i > 0) latencies.push(performance.now() - t);
     }
   } finally {
     await client.destroy().catch(() => undefined);
   }
-  return summarise(latencies, 0, undefined);
+  return summarise(latencies, failures, failedStatus);
 }
 
 /**
@@ -114,6 +121,7 @@ function summarise(latencies: number[], failures: number, failedStatus: number |
     samples: latencies.length,
     p99Ms: latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]! : 0,
     p50Ms: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : 0,
+    minMs: latencies.length ? latencies[0]! : 0,
   };
   if (failures) Object.assign(result, { failures, failedStatus });
   return result;

@@ -13,6 +13,8 @@ import { Clock } from '../net/clock.js';
 import { parseTarget } from '../net/target.js';
 import { DOWN_ERRORS } from '../net/http.js';
 import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
+import { checkCalibrationAnswers } from './answered-error.js';
+import { endWhenDone } from './end-when-done.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -47,6 +49,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       calibration.set(a.name, await calibrateService(a, a.calibrationRequests, target, interrupt));
     }
   }
+  checkCalibrationAnswers(scenario.target, scenario.actors, calibration);
 
   const clock = new Clock();
   const stop = new AbortController();
@@ -105,6 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (interrupt.aborted) onInterrupt();
   else interrupt.addEventListener('abort', onInterrupt, { once: true });
   const deadline = setTimeout(() => stop.abort(), scenario.durationMs);
+  const cancelEnd = endWhenDone(scenario, runners, stop);
   const watch = setInterval(() => {
     const now = clock.now();
     if (downSinceMs !== undefined && now - downSinceMs >= DOWN_AFTER_MS && !stop.signal.aborted) {
@@ -121,12 +125,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (!stop.signal.aborted) stop.abort();
   for (const recorder of record.actors.values()) recorder.settle();
   clearTimeout(deadline);
+  cancelEnd();
   clearInterval(watch);
   interrupt.removeEventListener('abort', onInterrupt);
   selfLag.stop();
   // Probes are scheduled up to the deadline; without any, every actor may be done well before it
   // (streams that ended, single requests): then the run was as long as it really took.
-  const toDeadline = scenario.actors.some((a) => a.kind === 'probe');
+  const toDeadline = !scenario.endWhenDone && scenario.actors.some((a) => a.kind === 'probe');
   record.durationMs = record.stoppedBy ? clock.now() : toDeadline ? scenario.durationMs : Math.min(clock.now(), scenario.durationMs);
   return settle(record);
 }

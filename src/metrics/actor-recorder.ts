@@ -212,6 +212,7 @@ function phaseData(p: LoadPhase): PhaseData {
     endMs: p.endMs,
     aborted: p.aborted,
     counts: p.recorder.countsData(),
+    identities: [...p.recorder.identities].map(([field, counts]) => [field, [...counts]]),
     meter: meterToData(p.meter),
     clientLag: { ...p.clientLag },
   };

@@ -3,6 +3,7 @@
 import { formatChange, formatP, type BaselineComparison, type MetricComparison } from '../baseline/compare.js';
 import { formatValue } from '../expect/metrics.js';
 import type { ExpectationResult, RunResult } from '../result/types.js';
+import { failedActorLine } from '../result/request-failures.js';
 
 export function expectationMessage(e: ExpectationResult): string {
   return `${e.expr}: ${e.pass ? 'held' : 'failed'}, actual ${e.actual}`;
@@ -25,7 +26,7 @@ export function comparisonMessage(c: MetricComparison, b: Pick<BaselineCompariso
 }
 
 export interface Failure {
-  kind: 'expectation' | 'regression';
+  kind: 'expectation' | 'regression' | 'requests';
   title: string;
   message: string;
 }
@@ -33,6 +34,7 @@ export interface Failure {
 /** Everything that made the run fail (exit 1). */
 export function failuresOf(r: RunResult): Failure[] {
   const out: Failure[] = r.expectations.filter((e) => !e.pass).map((e) => ({ kind: 'expectation' as const, title: `expectation failed: ${e.expr}`, message: expectationMessage(e) }));
+  for (const f of (r.failedActors ?? []).filter((x) => !x.explainedBy)) out.push({ kind: 'requests', title: `requests failed: ${f.actor}`, message: failedActorLine(f) });
   const b = r.baseline;
   if (b) {
     for (const c of b.comparisons.filter((x) => x.regression)) {
@@ -51,6 +53,8 @@ export function outcomeLine(r: RunResult): string {
     return `PASS: ${parts.join(', ')}`;
   }
   const parts: string[] = [];
+  const failedActors = (r.failedActors ?? []).filter((f) => !f.explainedBy).length;
+  if (failedActors) parts.push(`the requests of ${failedActors} actor${failedActors === 1 ? '' : 's'} mostly failed`);
   if (failed) parts.push(`${failed} of ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} failed`);
   if (regressions) parts.push(`${regressions} regression${regressions === 1 ? '' : 's'} against ${r.baseline!.file}`);
   return `FAIL: ${parts.join(', ')}`;

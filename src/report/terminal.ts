@@ -6,6 +6,7 @@ import { identityLines, streamLines } from './streams-text.js';
 import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
+import { failedActorLine } from '../result/request-failures.js';
 import { paint, table } from './terminal-style.js';
 import { loadSections } from './load-section.js';
 
@@ -142,6 +143,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';
     parts.push(paint(opts.color, 33, `PARTIAL RESULT: ${why}`));
   }
+  for (const f of r.failedActors ?? []) parts.push(paint(opts.color, f.explainedBy ? 33 : 31, `REQUESTS FAILED: ${failedActorLine(f)}`));
   parts.push('', bold('Summary'), actorsTable(r));
   const ids = identityLines(r);
   if (ids.length) parts.push('', bold('Identities (who answered: share of the responses, or of a stream actor\'s events)'), ...ids);

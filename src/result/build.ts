@@ -8,6 +8,7 @@ import type { Analysis } from '../analysis/analyse.js';
 import { requestLabel } from '../analysis/analyse.js';
 import type { CountsData, RunData } from '../run-data/types.js';
 import type { Verdict } from '../types.js';
+import { failedActors } from './request-failures.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
@@ -78,6 +79,7 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
   }
   const s = data.scenario;
   const lag = LatencyHistogram.fromData(data.self.loopLag);
+  const failed = failedActors(actors, verdicts);
   return {
     schemaVersion: 1,
     tool: { name: 'wobbly', version: VERSION },
@@ -96,7 +98,8 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
     ...(data.server ? { server: structuredClone(data.server) } : {}),
     actors,
     verdicts,
+    ...(failed.length ? { failedActors: failed } : {}),
     expectations,
-    pass: expectations.every((e) => e.pass),
+    pass: expectations.every((e) => e.pass) && failed.every((f) => f.explainedBy),
   };
 }

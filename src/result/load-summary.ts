@@ -3,6 +3,7 @@ import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { PhaseData } from '../run-data/types.js';
 import { round } from '../format.js';
+import { estimateFacts } from '../analysis/concurrency-facts.js';
 import type { AbSummary, ConcurrencyResult, LoadPhaseResult, SweepResult } from './types.js';
 
 /** ab's "Percentage of the requests served within a certain time" rows. */
@@ -46,14 +47,7 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
     throughputRps: r2(e.throughputRps),
     ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 2) } : {}),
     ...(e.turnaroundMs !== undefined ? { turnaroundMs: round(e.turnaroundMs, 3) } : {}),
-    ...(e.window ? { window: { startMs: round(e.window.startMs, 1), endMs: round(e.window.endMs, 1), requests: e.window.requests } } : {}),
-    firstWave: {
-      requests: e.firstWave.requests,
-      served: e.firstWave.served,
-      withinMs: round(e.firstWave.withinMs, 1),
-      ...(e.firstWave.group !== undefined ? { group: e.firstWave.group } : {}),
-    },
-    ...(e.poolEstimate !== undefined ? { poolSizeEstimate: e.poolEstimate } : {}),
+    ...estimateFacts(e),
     outcome: e.outcome,
     ...(e.reason ? { reason: e.reason } : {}),
     clientLagMs: { p99: round(e.clientLag.p99Ms, 1), max: round(e.clientLag.maxMs, 1) },

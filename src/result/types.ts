@@ -81,8 +81,15 @@ export interface ConcurrencyResult {
   latencyUnderLoadMs?: number;
   turnaroundMs?: number;
   window?: { startMs: number; endMs: number; requests: number };
-  firstWave: { requests: number; served: number; withinMs: number; group?: number };
+  firstWave: { requests: number; served: number; withinMs: number; group?: number; nextGroupMs?: number };
   poolSizeEstimate?: number;
+  /** The intervals the decision was made from (see src/analysis/concurrency.ts). */
+  concurrencyInterval?: { lo: number; hi: number };
+  poolSizeInterval?: { lo: number; hi: number };
+  /** Sizes of the clean waves of answers while every connection was busy. */
+  waves?: number[];
+  /** Inconclusive because the interval straddles the threshold: a load of about this length would decide. */
+  decideAfterMs?: number;
   outcome: 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
   reason?: string;
   clientLagMs: { p99: number; max: number };
@@ -140,6 +147,18 @@ export interface ExpectationResult {
   status?: Verdict['status'];
 }
 
+/** An actor whose requests mostly failed (see src/result/request-failures.ts). */
+export interface FailedActor {
+  actor: string;
+  request: string;
+  requests: number;
+  failures: number;
+  /** "HTTP 404", "ECONNRESET", … → count */
+  reasons: Record<string, number>;
+  /** A detected verdict whose evidence these failures are (then the run may pass). */
+  explainedBy?: string;
+}
+
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'wobbly'; version: string };
@@ -157,6 +176,8 @@ export interface RunResult {
   actors: Record<string, ActorResult>;
   verdicts: Verdict[];
   expectations: ExpectationResult[];
+  /** Actors whose requests mostly failed: reported first; unexplained ones fail the run. */
+  failedActors?: FailedActor[];
   /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
   baseline?: BaselineComparison;
   pass: boolean;

@@ -113,6 +113,8 @@ export interface PhaseData {
   endMs: number;
   aborted: boolean;
   counts: CountsData;
+  /** This phase's extracted identities (field → [value, count]), as ActorData's; absent in older files. */
+  identities?: [string, [string, number][]][];
   meter: MeterData;
   clientLag: { p99Ms: number; maxMs: number };
 }
@@ -138,6 +140,8 @@ export interface Calibration {
   /** Unloaded latency, the slowest of the calibration requests but the first (connection set-up). */
   p99Ms: number;
   p50Ms: number;
+  /** The fastest calibration request but the first: S's spread below its median. */
+  minMs?: number;
   /** Calibration requests answered with a status of 400 or more, and the first such status. */
   failures?: number;
   failedStatus?: number;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
+import { endsWhenDone, unboundedBy, UNBOUNDED_CAP_MS } from './bounded.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
 import { formatMs } from '../format.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
@@ -322,7 +323,13 @@ function toScenario(
   lineOf: LineOf,
 ): Scenario {
   const ms = (text: string) => parseDurationMs(text)!;
-  const durationMs = ms(raw.duration);
+  const durationMs = raw.duration !== undefined ? ms(raw.duration) : UNBOUNDED_CAP_MS;
+  if (raw.duration === undefined) {
+    raw.actors.forEach((a, i) => {
+      const why = unboundedBy(a);
+      if (why && a.kind !== 'probe') problems.push({ file, line: lineOf(['actors', i]), path: 'duration', message: `missing: actors[${i}] is ${why}, so the run needs a duration (or give it one of those)` });
+    });
+  }
   const bucketMs = raw.timeline ? ms(raw.timeline.bucket) : 1000;
   if (bucketMs < 100) problems.push({ file, line: lineOf(['timeline', 'bucket']), path: 'timeline.bucket', message: `expected 100ms or more, got ${raw.timeline!.bucket}` });
   if (durationMs <= 0) problems.push({ file, line: lineOf(['duration']), path: 'duration', message: 'expected a duration above 0' });
@@ -355,7 +362,7 @@ function toScenario(
     };
     problems.push(...actorConsistency(a).map(([field, message]) => ({ file, line: lineOf(['actors', i, ...field]), path: formatPath(['actors', i, ...field]), message })));
     const within = (field: string, value: number) => {
-      if (value >= durationMs) problems.push({ file, line: lineOf(['actors', i, field]), path: `actors[${i}].${field}`, message: `must be before the end of the run (duration ${raw.duration})` });
+      if (value >= durationMs) problems.push({ file, line: lineOf(['actors', i, field]), path: `actors[${i}].${field}`, message: `must be before the end of the run (duration ${raw.duration ?? formatMs(durationMs)})` });
     };
     if (a.kind === 'probe') {
       const ratePerSec = parseRatePerSec(a.rate)!;
@@ -414,7 +421,7 @@ function toScenario(
         file,
         line: lineOf(['actors', i, 'step']),
         path: `actors[${i}].step`,
-        message: `${steps.length} steps of ${formatMs(stepMs)}${pauseMs ? ` and pauses of ${formatMs(pauseMs)}` : ''}${startMs ? ` from ${formatMs(startMs)}` : ''} need ${formatMs(needMs)}, but the run lasts ${raw.duration}: lengthen duration or shorten step`,
+        message: `${steps.length} steps of ${formatMs(stepMs)}${pauseMs ? ` and pauses of ${formatMs(pauseMs)}` : ''}${startMs ? ` from ${formatMs(startMs)}` : ''} need ${formatMs(needMs)}, but the run lasts ${raw.duration ?? formatMs(durationMs)}: lengthen duration or shorten step`,
       });
     }
     return { kind: 'sweep', ...closed, steps, stepMs, amount: a.amount, pauseMs };
@@ -426,6 +433,7 @@ function toScenario(
     params,
     target: (target ?? '').replace(/\/+$/, ''),
     durationMs,
+    ...(endsWhenDone(raw.actors, raw.duration !== undefined) ? { endWhenDone: true } : {}),
     bucketMs,
     actors,
     expect: raw.expect ?? [],

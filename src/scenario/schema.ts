@@ -145,7 +145,7 @@ export const scenarioSchema = z
       .describe('Defaults for ${name} placeholders used anywhere in the file; override with --set name=value.'),
     target: z.string().regex(/^https?:\/\/[^/\s]+/, { error: 'expected a base URL like "http://127.0.0.1:8000"' }).optional()
       .describe('Base URL of the server under test; override with --target.'),
-    duration: duration.describe('Length of the run; every actor stops by then.'),
+    duration: duration.optional().describe('Length of the run; every actor stops by then. Optional when every actor ends by itself (a load\'s amount or duration, a request\'s count, a stream\'s events, a probe\'s stop): the run then ends when they are done, probes without stop shortly after.'),
     timeline: z.strictObject({ bucket: duration.describe('Bucket size of the per-second timeline, 100ms or more (default 1s).') }).optional(),
     actors: z.array(actorSchema, { error: 'expected a list of actors' }).min(1, { error: 'expected at least one actor' }).describe('What sends traffic during the run.'),
     expect: z.array(z.string()).optional()

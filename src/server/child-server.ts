@@ -144,7 +144,8 @@ export class ChildServer {
         const check = async () => {
           if (settled) return;
           try {
-            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+            // reset: no keep-alive socket left open (uvicorn --limit-concurrency counts it against the load).
+            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, reset: true });
             await res.body.dump();
             if (res.statusCode < 500) return done();
           } catch {

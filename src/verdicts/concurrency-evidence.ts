@@ -1,11 +1,12 @@
 // What the pool-starvation and serialized verdicts share: the sentences about one closed-model
 // measurement, its evidence (typed), and the evidence lines of a report.
 import type { Analysis } from '../analysis/analyse.js';
-import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
+import { RULES, type ConcurrencyEstimate, type SweepAnalysis, type Workers } from '../analysis/concurrency.js';
+import { estimateFacts, type EstimateFacts } from '../analysis/concurrency-facts.js';
 import { formatConcurrency, formatMs, round } from '../format.js';
 import type { CompareFigures } from './rule.js';
 
-export type ConcurrencyEvidence = {
+export type ConcurrencyEvidence = EstimateFacts & {
   actor: string;
   step?: number;
   request: string;
@@ -14,9 +15,9 @@ export type ConcurrencyEvidence = {
   serviceTimeMs: number | null;
   serviceTimeSource: ConcurrencyEstimate['serviceTimeSource'];
   throughputRps: number | null;
-  poolSizeEstimate?: number;
   latencyUnderLoadMs?: number;
-  firstWave: { requests: number; served: number; withinMs: number; group?: number };
+  /** The worker processes that answered (an extracted pid or worker field). */
+  workers?: Workers;
   outcome: ConcurrencyEstimate['outcome'];
   reason?: string;
   knee?: { connections: number; limit: number };
@@ -30,28 +31,48 @@ export function who(e: ConcurrencyEstimate): string {
   return `${e.label} (${e.actor}${e.step !== undefined ? `, N = ${e.connections}` : ''})`;
 }
 
+export function intervalText(i: { lo: number; hi: number } | undefined): string {
+  const f = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  return i ? `${f(i.lo)} and ${f(i.hi)}` : '?';
+}
+
 export function numbers(e: ConcurrencyEstimate): string {
   const S = e.serviceTimeMs!;
-  const X = e.throughputRps!;
-  const C = e.effectiveConcurrency!;
-  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)} of ${e.connections}`;
+  const X = e.throughputRps ?? 0;
+  const C = e.effectiveConcurrency ?? 0;
+  const i = e.concurrencyInterval ? ` (between ${intervalText(e.concurrencyInterval)})` : '';
+  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)}${i} of ${e.connections}`;
 }
 
 export function waveText(e: ConcurrencyEstimate): string {
   const w = e.firstWave;
+  const next = w.nextGroupMs !== undefined ? `, the next ones after ${formatMs(w.nextGroupMs)}` : '';
   if (w.group === 1) return `the first ${w.requests} requests came back one at a time, about ${formatMs(e.serviceTimeMs!)} apart`;
-  return `the first ${w.requests} requests came back in waves of ${w.group ?? w.served} (${w.served} within ${formatMs(w.withinMs)})`;
+  const waves = e.waves && e.waves.length > 1 ? `; waves of ${e.waves.slice(0, 8).join(', ')}${e.waves.length > 8 ? ', …' : ''}` : '';
+  return `of the first ${w.requests} requests ${w.group ?? w.served} came back within ${formatMs(w.withinMs)}${next}${waves}`;
 }
+
+/** The workers of a measurement, when it saw two or more (then a limit is per worker). */
+export const perWorker = (e: ConcurrencyEstimate): Workers | undefined => (e.workers && e.workers.values.length >= 2 ? e.workers : undefined);
 
 export function inconclusiveText(e: ConcurrencyEstimate): string {
   const N = e.connections;
   switch (e.reason) {
+    case 'single-connection':
+      return `${who(e)}: one connection sends one request at a time, so the server never had two at once: a pool or a server that handles one request at a time cannot show. Use 2 or more connections (ab -c), above the pool size you suspect, or a sweep.`;
+    case 'straddles': {
+      const threshold = formatConcurrency(RULES.starvedBelow * N);
+      const longer = e.decideAfterMs !== undefined
+        ? `a load of about ${formatMs(e.decideAfterMs)} (this one held ${formatMs(e.window!.endMs - e.window!.startMs)} with every connection busy) would decide`
+        : 'a longer run would not decide it: the calibration spread of S dominates; calibrate with more requests or declare serviceTime';
+      return `${who(e)}: ${numbers(e)}: given what was measured, that interval lies on both sides of ${threshold} (0.9 × ${N}): ${longer}.`;
+    }
     case 'no-service-time':
       return e.calibrationStatus
         ? `${who(e)}: the calibration requests got HTTP ${e.calibrationStatus}, so the service time S is unknown: check the path, or declare serviceTime.`
         : `${who(e)}: no service time S (calibrate: 0 and no serviceTime): effective concurrency cannot be computed.`;
     case 'too-short':
-      return `${who(e)}: the steady-state window (after the first and before the last S) held ${e.window?.requests ?? 0} requests, fewer than 2 × ${N}: run the load longer (at least ~10 × its latency${e.latencyUnderLoadMs ? `, ${formatMs(e.latencyUnderLoadMs)}` : ''}).`;
+      return `${who(e)}: no request was answered while the ${N} connections were all busy${e.serviceTimeMs ? ` (S ${formatMs(e.serviceTimeMs)})` : ''}: run the load longer, at least a few times S.`;
     case 'failures':
       return `${who(e)}: ${Math.round(e.failureRate * 100)}% of the requests failed: the throughput says little about concurrency. Look at the failures first.`;
     case 'too-fast':
@@ -84,9 +105,9 @@ export function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstima
     serviceTimeMs: e.serviceTimeMs !== undefined ? round(e.serviceTimeMs, 2) : null,
     serviceTimeSource: e.serviceTimeSource,
     throughputRps: e.throughputRps !== undefined ? round(e.throughputRps, 2) : null,
-    ...(e.poolEstimate !== undefined ? { poolSizeEstimate: e.poolEstimate } : {}),
     ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 1) } : {}),
-    firstWave: { requests: e.firstWave.requests, served: e.firstWave.served, withinMs: round(e.firstWave.withinMs, 1), ...(e.firstWave.group !== undefined ? { group: e.firstWave.group } : {}) },
+    ...estimateFacts(e),
+    ...(e.workers ? { workers: e.workers } : {}),
     outcome: e.outcome,
     ...(e.reason ? { reason: e.reason } : {}),
     ...(sweep?.knee ? { knee: sweep.knee } : {}),
@@ -100,8 +121,11 @@ export function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstima
   };
 }
 
+/** Every closed-model measurement; one-connection ones only when there is nothing else (they cannot show a limit). */
 export function estimatesOf(analysis: Analysis): ConcurrencyEstimate[] {
-  return [...(analysis.loads ?? []), ...(analysis.sweeps ?? []).flatMap((s) => s.steps)];
+  const all = [...(analysis.loads ?? []), ...(analysis.sweeps ?? []).flatMap((s) => s.steps)];
+  const multi = all.filter((e) => e.connections >= 2);
+  return multi.length ? multi : all;
 }
 
 /** The most telling estimate with one of these outcomes: the largest N, then the lowest C/N. */

@@ -14,13 +14,27 @@ export const STALL_HINT =
   '`await run_in_threadpool(...)` / `loop.run_in_executor(...)`; for big responses build the JSON in the thread and return `Response(content=model.json(), media_type="application/json")`; ' +
   'CPU-bound work belongs in a ProcessPoolExecutor; several workers (`uvicorn --workers N`) keep other requests answered while one loop is stuck.';
 
+export type StallFacts = {
+  startMs: number;
+  endMs: number;
+  lengthMs: number;
+  probesAffected: number;
+  during: string[];
+  selfLagMs: number;
+  /** With several workers: who stopped, who kept answering meanwhile. */
+  workers?: { field: string; stalled: string[]; answering: string[] };
+};
+
 export type StallEvidence = {
   probe: string;
   thresholdMs: number;
   unloadedP99Ms: number;
   /** The longest stall not explained by wobbly's own lag (0: none). */
   longestStallMs: number;
-  stalls: { startMs: number; endMs: number; lengthMs: number; probesAffected: number; during: string[]; selfLagMs: number }[];
+  /** The server's stalls. */
+  stalls: StallFacts[];
+  /** Stalls wobbly's own lag explains, listed apart (not counted in `stalls`). */
+  ownLagStalls: StallFacts[];
 };
 
 type StallVerdict = JudgedVerdict<'event-loop-stall', StallEvidence>;
@@ -39,35 +53,44 @@ function whatRan(during: string[], windows: InFlightWindow[]): string {
 function judgeProbe(a: StallAnalysis, windows: InFlightWindow[]): StallVerdict {
   const base = { id: 'event-loop-stall' as const, hint: STALL_HINT };
   const evidenceBase = { probe: a.probe, thresholdMs: round(a.thresholdMs, 1), unloadedP99Ms: round(a.unloadedP99Ms, 2) };
+  // The server's stalls, and apart from them those wobbly's own lag explains: counts and lists agree.
   const serverStalls = a.stalls.filter((s) => !ownLagExplains(s, a.thresholdMs));
-  const stalls = a.stalls.map((s) => ({
-    startMs: round(s.startMs, 1),
-    endMs: round(s.endMs, 1),
-    lengthMs: round(s.lengthMs, 1),
-    probesAffected: s.probesAffected,
-    during: s.during,
-    selfLagMs: round(s.selfLagMs, 1),
-  }));
+  const ownLag = a.stalls.filter((s) => ownLagExplains(s, a.thresholdMs));
+  const facts = (list: typeof a.stalls): StallFacts[] =>
+    list.map((s) => ({
+      startMs: round(s.startMs, 1),
+      endMs: round(s.endMs, 1),
+      lengthMs: round(s.lengthMs, 1),
+      probesAffected: s.probesAffected,
+      during: s.during,
+      selfLagMs: round(s.selfLagMs, 1),
+      ...(s.workers ? { workers: s.workers } : {}),
+    }));
   const longest = serverStalls.reduce((m, s) => Math.max(m, s.lengthMs), 0);
-  const evidence: StallEvidence = { ...evidenceBase, longestStallMs: round(longest, 1), stalls };
+  const evidence: StallEvidence = { ...evidenceBase, longestStallMs: round(longest, 1), stalls: facts(serverStalls), ownLagStalls: facts(ownLag) };
 
   if (a.answered === 0) {
     return { ...base, status: 'inconclusive', summary: `${a.label} got no answer at all during the run: wobbly cannot tell a stall from a server that is down or failing.`, evidence };
   }
   if (serverStalls.length) {
     const top = serverStalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
-    const more = serverStalls.length > 1 ? ` (${serverStalls.length} stalls in all)` : '';
+    const apart = ownLag.length ? `; ${ownLag.length} more explained by wobbly's own lag, not counted` : '';
+    const more = serverStalls.length > 1 || ownLag.length ? ` (${serverStalls.length} stall${serverStalls.length === 1 ? '' : 's'} in all${apart})` : '';
+    const w = top.workers;
+    const who = w && w.answering.length ? `${w.field} ${w.stalled.join(', ')} (the worker${w.stalled.length === 1 ? '' : 's'} behind the probe's connections)` : 'The server';
+    const others = w && w.answering.length ? ` while ${w.field} ${w.answering.join(', ')} answered` : '';
+    const tail = w && w.answering.length ? `That worker's event loop was blocked; the others were not.` : 'Its event loop was blocked.';
     return {
       ...base,
       status: 'detected',
       summary:
-        `The server stopped answering ${a.label} for ${formatMs(top.lengthMs)} (from ${formatMs(top.startMs)} into the run; the delayed probes were all answered by ${formatMs(top.endMs)}) ` +
-        `${whatRan(top.during, windows)}: ${top.probesAffected} ${top.probesAffected === 1 ? "probe" : "probes"} waited${more}. Its event loop was blocked.`,
+        `${who} stopped answering ${a.label} for ${formatMs(top.lengthMs)}${others} (from ${formatMs(top.startMs)} into the run; the delayed probes were all answered by ${formatMs(top.endMs)}) ` +
+        `${whatRan(top.during, windows)}: ${top.probesAffected} ${top.probesAffected === 1 ? "probe" : "probes"} waited${more}. ${tail}`,
       evidence,
     };
   }
-  if (a.stalls.length) {
-    const top = a.stalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
+  if (ownLag.length) {
+    const top = ownLag.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
     return {
       ...base,
       status: 'inconclusive',
@@ -112,16 +135,27 @@ export function noteOtherWorkers<V extends { status: string; summary: string }>(
   };
 }
 
-function evidenceLines(e: StallEvidence): string[] {
-  const stalls = e.stalls ?? [];
-  const lines = [`threshold ${formatMs(e.thresholdMs)} (unloaded p99 ${formatMs(e.unloadedP99Ms)}); stalls: ${stalls.length}`];
-  for (const s of stalls.slice(0, 10)) {
-    lines.push(
-      `stall ${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`,
-    );
-  }
+function stallLine(s: StallFacts): string {
+  const w = s.workers ? `, ${s.workers.field} ${s.workers.stalled.join(', ')} stopped` : '';
+  return `${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${w}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`;
+}
+
+function listed(label: string, stalls: StallFacts[]): string[] {
+  const lines = stalls.slice(0, 10).map((s) => `${label} ${stallLine(s)}`);
   if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
   return lines;
+}
+
+function evidenceLines(e: StallEvidence): string[] {
+  // A result saved by an older wobbly has no ownLagStalls: its stalls were all listed together.
+  const stalls = e.stalls ?? [];
+  const own = e.ownLagStalls ?? [];
+  const apart = own.length ? `; ${own.length} more explained by wobbly's own lag` : '';
+  return [
+    `threshold ${formatMs(e.thresholdMs)} (unloaded p99 ${formatMs(e.unloadedP99Ms)}); stalls: ${stalls.length}${apart}`,
+    ...listed('stall', stalls),
+    ...listed("wobbly's own lag:", own),
+  ];
 }
 
 export const eventLoopStall = defineRule({

@@ -1,6 +1,7 @@
 // Every verdict wobbly knows, in the order they are reported. A new pathology is one rule file
 // (see rule.ts) and one line here; expectations, reports and `compare` read this list.
 import type { Verdict } from '../types.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 import { eventLoopStall } from './event-loop-stall.js';
 import { headOfLineBlocking } from './head-of-line.js';
 import { poolStarvation } from './pool-starvation.js';
@@ -14,6 +15,7 @@ export const VERDICT_RULES = [
   serialized,
   threadHopping,
   headOfLineBlocking,
+  concurrencyLimit,
 ] as const;
 
 export type VerdictId = (typeof VERDICT_RULES)[number]['id'];

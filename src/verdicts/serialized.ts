@@ -2,9 +2,9 @@
 // effective concurrency of every closed-model measurement of the run.
 import type { Analysis } from '../analysis/analyse.js';
 import { RULES, type ConcurrencyEstimate } from '../analysis/concurrency.js';
-import { formatConcurrency } from '../format.js';
+import { formatConcurrency, formatMs } from '../format.js';
 import type { Verdict } from '../types.js';
-import { concurrencyEvidenceLines, concurrencyFigures, estimatesOf, evidence, inconclusiveText, numbers, pick, waveText, who, type ConcurrencyEvidence } from './concurrency-evidence.js';
+import { concurrencyEvidenceLines, concurrencyFigures, estimatesOf, evidence, inconclusiveText, intervalText, numbers, perWorker, pick, waveText, who, type ConcurrencyEvidence } from './concurrency-evidence.js';
 import { defineRule, type JudgedVerdict } from './rule.js';
 
 export const SERIALIZED_HINT =
@@ -31,6 +31,7 @@ function judgeOneAtATime(analysis: Analysis): JudgedVerdict<'serialized', Concur
   const all = estimatesOf(analysis);
   if (!all.length) return undefined;
   const base = { id: 'serialized' as const, hint: SERIALIZED_HINT };
+  const sweeps = analysis.sweeps ?? [];
   const hit = pick(all, ['serialized']);
   if (hit) {
     const stalled = probeStalledDuring(analysis, hit);
@@ -39,23 +40,21 @@ function judgeOneAtATime(analysis: Analysis): JudgedVerdict<'serialized', Concur
         ? ` ${stalled} stalled meanwhile: the event loop itself was blocked.`
         : ' The probes were answered meanwhile: not the event loop, rather a lock or a pool of one.'
       : '';
-    return {
-      ...base,
-      status: 'detected',
-      summary: `${who(hit)}: the server handles one request at a time although ${hit.connections} were sent: ${numbers(hit)}; ${waveText(hit)}.${probes}`,
-      evidence: evidence(hit, all, analysis.sweeps ?? []),
-    };
+    const workers = perWorker(hit);
+    const who1 = workers
+      ? `each of the ${workers.values.length} workers (${workers.field} ${workers.values.slice(0, 4).join(', ')}) handles one request at a time although ${hit.connections} were sent`
+      : `the server handles one request at a time although ${hit.connections} were sent`;
+    return { ...base, status: 'detected', summary: `${who(hit)}: ${who1}: ${numbers(hit)}; ${waveText(hit)}.${probes}`, evidence: evidence(hit, all, sweeps) };
   }
-  const multi = all.filter((e) => e.connections >= 2);
-  const unsure = pick(multi, ['inconclusive']);
-  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, analysis.sweeps ?? []) };
+  const unsure = pick(all, ['inconclusive']);
+  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, sweeps) };
   const e = pick(all, ['pool', 'overhead', 'clear'])!;
-  const C = e.effectiveConcurrency ?? 0;
+  const C = e.effectiveConcurrency;
   const summary =
-    e.connections < 2
-      ? `${who(e)}: one connection cannot show serialization; use 2 or more.`
-      : `${who(e)}: effective concurrency ${formatConcurrency(C)} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
-  return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
+    C === undefined
+      ? `${who(e)}: ${e.firstWave.served} of the first ${e.firstWave.requests} requests were answered within ${formatMs(e.firstWave.withinMs)}: requests are handled concurrently, not one at a time.`
+      : `${who(e)}: effective concurrency ${formatConcurrency(C)}${e.concurrencyInterval ? ` (between ${intervalText(e.concurrencyInterval)})` : ''} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
+  return { ...base, status: 'clear', summary, evidence: evidence(e, all, sweeps) };
 }
 
 export const serialized = defineRule({

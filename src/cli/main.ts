@@ -14,6 +14,7 @@ import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
+import { doctorCommand, type DoctorFlags } from './doctor-command.js';
 import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
@@ -161,6 +162,26 @@ export async function main(argv: string[]): Promise<number> {
     .description('Print the JSON Schema of scenario files (for editors).')
     .action(() => {
       code = schemaCommand(io);
+    });
+
+  program
+    .command('doctor')
+    .description('Diagnose a whole service: read its OpenAPI document, measure each safe endpoint within a time budget (service time, event-loop blocking, effective concurrency, streams) and rank them, worst first.')
+    .argument('[base-url]', 'the service\'s base URL, e.g. http://127.0.0.1:8000 (not needed with --server)')
+    .option('--openapi <path|file>', 'the OpenAPI document: a path on the service, or a saved file (default /openapi.json)')
+    .option('--paths <list>', 'no OpenAPI document: measure these GET paths instead, e.g. /health,/items,/users/1')
+    .option('--include <pattern>', 'only operations matching this pattern, e.g. "/items/*" or "GET /api/**" (repeatable)', collectList, [])
+    .option('--exclude <pattern>', 'leave out operations matching this pattern (repeatable)', collectList, [])
+    .option('--unsafe', 'also call POST, PUT, PATCH and DELETE operations (never without it)')
+    .option('-H, --header <"Name: value">', 'a header sent with every request, e.g. auth (repeatable)', collectList, [])
+    .option('--budget <duration>', 'time for all the measurements together, split fairly over the endpoints', '90s')
+    .option('--json <file>', 'write the doctor\'s JSON ({schemaVersion, kind: "doctor", endpoints, …}) to this file')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
+    .action(async (url: string | undefined, opts: DoctorFlags) => {
+      code = await doctorCommand(url, opts, io);
     });
 
   const oneLiner = program

@@ -1,0 +1,238 @@
+// `wobbly doctor`: every selected endpoint measured within one time budget, split fairly.
+//   1. survey: a few requests one at a time per endpoint → the unloaded service time S (≤ 25 % of it);
+//   2. the cheapest endpoint becomes the probe;
+//   3. per endpoint, cheapest first, each a fair share of what is left: one call beside the probe
+//      (how long it holds the event loop), then N connections for a few S (effective concurrency);
+//      streaming endpoints: a few streams beside the probe (first event, gaps, stalls).
+// Each measurement is a Scenario run by `measure` (execute() in the CLI); a measurement that would
+// not fit in what is left of the budget is not started, and the deadline of each caps it.
+import type { RunResult } from '../result/types.js';
+import type { Scenario } from '../types.js';
+import { VERSION } from '../version.js';
+import { formatMs } from '../scenario/units.js';
+import type { Operation, Skipped } from './openapi.js';
+import { callScenario, concurrencyScenario, stallScenario, streamScenario, STALL_LEAD_MS, type DoctorTarget } from './scenarios.js';
+import { callOutcome, categoryOf, concurrencyOf, describe, loopBlockOf, rank, reproduceCommand, streamOf, type Measured } from './findings.js';
+import type { DoctorReport } from './report.js';
+
+export interface DoctorDeps {
+  measure(scenario: Scenario): Promise<RunResult>;
+  /** Monotonic ms. */
+  now(): number;
+  progress(line: string): void;
+  /** Ctrl-C: stop starting measurements. */
+  stopped(): boolean;
+}
+
+export interface DoctorInput {
+  target: DoctorTarget;
+  operations: Operation[];
+  skipped: Skipped[];
+  budgetMs: number;
+  openapi: DoctorReport['openapi'];
+}
+
+/** Requests per endpoint in the survey (their median is S). */
+const SURVEY_CALLS = 3;
+const SURVEY_SHARE = 0.25;
+/** A call shorter than this cannot hold the loop long enough for a 50/s probe to see it. */
+const STALL_MIN_SERVICE_MS = 20;
+/** Below this, effective concurrency cannot tell a pool from the CPU (RULES.minServiceMs). */
+const CONCURRENCY_MIN_SERVICE_MS = 2;
+/** Connections: enough to exceed the usual small pools (an executor of 6, a limiter of 4). */
+const CONNECTIONS = 8;
+/** When one call held the loop: serialized is expected, 4 connections show it with the fewest requests. */
+const CONNECTIONS_WHEN_BLOCKING = 4;
+const MIN_SEND_MS = 600;
+const STREAMS = 2;
+const STREAM_WINDOW_MS = [1500, 5000] as const;
+/** execute()'s own time around a scenario (reachability, probe calibration, load threads): measured, this to begin with. */
+const FIRST_OVERHEAD_MS = 400;
+/** A single request needs no calibration nor load thread: a few ms. */
+const FIRST_CALL_OVERHEAD_MS = 30;
+
+export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<DoctorReport> {
+  const started = deps.now();
+  const startedAt = new Date().toISOString();
+  const { target, budgetMs } = input;
+  // execute()'s own time around each kind of scenario, as measured so far.
+  const overheads = new Map<string, number>();
+  const overheadOf = (name: string) => overheads.get(name) ?? (name === 'doctor-call' ? FIRST_CALL_OVERHEAD_MS : FIRST_OVERHEAD_MS);
+  let measurements = 0;
+  let requestsSent = 0;
+  let partial = false;
+  const left = () => budgetMs - (deps.now() - started);
+
+  /** Runs a scenario if it fits in what is left; undefined when it does not (or after Ctrl-C). */
+  const run = async (scenario: Scenario, label: string): Promise<RunResult | undefined> => {
+    if (deps.stopped()) {
+      partial = true;
+      return undefined;
+    }
+    if (scenario.durationMs + overheadOf(scenario.name) > left()) return undefined;
+    deps.progress(`${label} (up to ${formatMs(scenario.durationMs)}; ${formatMs(Math.max(0, left()))} of the budget left)`);
+    const t = deps.now();
+    const result = await deps.measure(scenario);
+    measurements++;
+    for (const a of Object.values(result.actors)) requestsSent += a.summary.requests + a.summary.unfinished;
+    overheads.set(scenario.name, Math.max(overheadOf(scenario.name) * 0.5, deps.now() - t - result.durationMs));
+    if (result.partial) partial = true;
+    return result;
+  };
+
+  const measured = new Map<Operation, Measured>(input.operations.map((op) => [op, { op, serviceTimeMs: null, status: null, notes: [] }]));
+  const plain = input.operations.filter((op) => !op.stream);
+
+  // 1. Survey: S of each plain endpoint, one request at a time, each endpoint a fair share.
+  const surveyEnd = deps.now() + SURVEY_SHARE * budgetMs;
+  for (const [i, op] of plain.entries()) {
+    const m = measured.get(op)!;
+    const endpointEnd = deps.now() + (surveyEnd - deps.now()) / (plain.length - i);
+    const latencies: number[] = [];
+    for (let k = 0; k < SURVEY_CALLS; k++) {
+      const timeoutMs = Math.min(endpointEnd - deps.now(), left()) - overheadOf('doctor-call');
+      // The next call would not fit: S from those so far.
+      if (timeoutMs < 50 || (latencies.length && 1.2 * Math.max(...latencies) > timeoutMs)) break;
+      const r = await run(callScenario(op, target, timeoutMs), `[${i + 1}/${plain.length}] ${op.method} ${op.path}: service time, request ${k + 1} of ${SURVEY_CALLS}`);
+      if (!r) break;
+      const out = callOutcome(r);
+      m.status ??= out.status;
+      if (out.error) {
+        if (out.error.includes('timeout') && out.status === null) {
+          m.timedOut = true;
+          m.notes.push(`no answer within ${formatMs(timeoutMs)}, its share of the survey: too slow to measure within --budget ${formatMs(budgetMs)}`);
+        } else m.error = out.error;
+        break;
+      }
+      if (out.latencyMs !== null) latencies.push(out.latencyMs);
+    }
+    if (latencies.length) m.serviceTimeMs = median(latencies);
+    else if (!m.error && !m.timedOut) m.notes.push('the service time was not measured: the budget ran out');
+  }
+
+  // 2. The probe: the cheapest GET that answered 2xx.
+  const answered = plain.filter((op) => {
+    const m = measured.get(op)!;
+    return m.serviceTimeMs !== null && !m.error && m.status !== null && m.status < 400;
+  });
+  const probeOp = answered.filter((op) => op.method === 'GET').sort((a, b) => measured.get(a)!.serviceTimeMs! - measured.get(b)!.serviceTimeMs!)[0];
+
+  // 3. Per endpoint, cheapest first: whatever one leaves goes to the next ones.
+  const deep = [...answered.sort((a, b) => measured.get(a)!.serviceTimeMs! - measured.get(b)!.serviceTimeMs!), ...input.operations.filter((op) => op.stream)];
+  for (const [i, op] of deep.entries()) {
+    const m = measured.get(op)!;
+    const share = left() / (deep.length - i);
+    const shareEnd = deps.now() + share;
+    const tag = `[${i + 1}/${deep.length}] ${op.method} ${op.path}`;
+    if (op.stream) {
+      const windowMs = clamp(share - overheadOf('doctor-stream') - STALL_LEAD_MS, STREAM_WINDOW_MS[0], STREAM_WINDOW_MS[1]);
+      const r = await run(streamScenario(op, probeOp, target, STREAMS, windowMs), `${tag}: ${STREAMS} streams${probeOp ? ' beside the probe' : ''}`);
+      if (!r) m.notes.push(`not measured: the streams need ${formatMs(windowMs)} and the budget had ${formatMs(Math.max(0, share))} left for it`);
+      else {
+        const s = streamOf(r, op.stream);
+        if (s) m.stream = s;
+        const statuses = Object.keys(r.actors.stream?.summary.statusCodes ?? {}).map(Number);
+        m.status = statuses[0] ?? null;
+        if (s && s.responded < s.streams) m.error = r.actors.stream?.stream?.failedBy ? Object.keys(r.actors.stream.stream.failedBy).join(', ') || 'no 2xx response' : 'no 2xx response';
+        if (probeOp) m.loopBlock = loopBlockOf(r);
+      }
+      continue;
+    }
+    const S = m.serviceTimeMs!;
+    if (probeOp && op !== probeOp && S >= STALL_MIN_SERVICE_MS) {
+      const r = await run(stallScenario(op, probeOp, target, S), `${tag}: one call beside the probe`);
+      if (r) m.loopBlock = loopBlockOf(r);
+      else m.notes.push('loop blocking not measured: the budget ran out');
+    } else if (!probeOp) m.notes.push('loop blocking not measured: no endpoint answered well enough to be the probe');
+    else if (op === probeOp) m.notes.push('the probe itself');
+    else m.notes.push(`loop blocking not measured: a ${formatMs(S)} call is below the probe's resolution (20 ms)`);
+
+    if (S < CONCURRENCY_MIN_SERVICE_MS) {
+      m.notes.push(`effective concurrency not measured: ${formatMs(S)} is too fast to tell a pool from the CPU`);
+      continue;
+    }
+    const blocking = m.loopBlock?.status === 'detected';
+    const plan = concurrencyPlan(S, blocking, shareEnd - deps.now() - overheadOf('doctor-concurrency'), left() - overheadOf('doctor-concurrency'));
+    if (!plan) {
+      m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S))} and the budget had ${formatMs(Math.max(0, shareEnd - deps.now()))} left for it`);
+      continue;
+    }
+    const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.sendMs, plan.tailMs), `${tag}: ${plan.connections} connections for ${formatMs(plan.sendMs)}`);
+    if (r) m.concurrency = concurrencyOf(r, plan.sendMs);
+    else m.notes.push('effective concurrency not measured: the budget ran out');
+  }
+
+  const base = target.base;
+  const withHeaders = Object.keys(target.headers).length > 0;
+  const endpoints = rank(
+    [...measured.values()].map((m) => {
+      const category = categoryOf(m);
+      const { evidence, fix } = describe(m, category);
+      return {
+        method: m.op.method,
+        template: m.op.template,
+        path: m.op.path,
+        category,
+        serviceTimeMs: m.serviceTimeMs,
+        status: m.status,
+        ...(m.error ? { error: m.error } : {}),
+        ...(m.loopBlock ? { loopBlock: m.loopBlock } : {}),
+        ...(m.concurrency ? { concurrency: m.concurrency } : {}),
+        ...(m.stream ? { stream: m.stream } : {}),
+        evidence,
+        fix,
+        reproduce: reproduceCommand(m, category, base, probeOp, withHeaders),
+        notes: m.notes,
+      };
+    }),
+  );
+  return {
+    schemaVersion: 1,
+    kind: 'doctor',
+    tool: { name: 'wobbly', version: VERSION },
+    target: base,
+    startedAt,
+    budgetMs,
+    elapsedMs: Math.round(deps.now() - started),
+    partial,
+    openapi: input.openapi,
+    probe: probeOp ? { path: probeOp.path, serviceTimeMs: measured.get(probeOp)!.serviceTimeMs! } : null,
+    measurements,
+    requestsSent,
+    endpoints,
+    skipped: input.skipped,
+  };
+}
+
+interface ConcurrencyPlan {
+  connections: number;
+  sendMs: number;
+  tailMs: number;
+}
+
+/**
+ * N and the sending time: enough for the steady window (after the first S, before the last) to
+ * hold 2 N answers even at one answer per S when one call held the loop (serialized expected),
+ * at two per S otherwise (a pool of 2 or more). The tail lets the last wave finish.
+ */
+function concurrencyPlan(S: number, blocking: boolean, shareMs: number, leftMs: number): ConcurrencyPlan | undefined {
+  const connections = blocking ? CONNECTIONS_WHEN_BLOCKING : CONNECTIONS;
+  const tailMs = Math.max(300, 2 * S);
+  const wanted = Math.max(MIN_SEND_MS, (blocking ? Math.max(2 * connections, 8) + 4 : connections + 3) * S);
+  const sendMs = Math.min(wanted, shareMs - tailMs, leftMs - tailMs);
+  if (sendMs < Math.max(MIN_SEND_MS / 2, 6 * S)) return undefined;
+  return { connections, sendMs, tailMs };
+}
+
+function minimumCost(S: number): number {
+  return Math.max(MIN_SEND_MS / 2, 6 * S) + Math.max(300, 2 * S);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}

@@ -36,6 +36,7 @@ function loopCell(e: EndpointReport): string {
 function concurrencyCell(e: EndpointReport): string {
   const c = e.concurrency;
   if (!c) return e.stream ? `${e.stream.streams} streams` : '-';
+  if (c.reason === 'too-fast') return 'too fast to tell';
   const C = c.effectiveConcurrency === null ? '?' : formatConcurrency(c.effectiveConcurrency);
   return `${C} of ${c.connections}${c.poolSizeEstimate !== null && e.category === 'pool-limited' ? ` (pool ${c.poolSizeEstimate})` : ''}`;
 }

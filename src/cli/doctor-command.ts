@@ -132,6 +132,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
         progress: (line) => {
           if (!flags.quiet) io.err(`doctor: ${inert(line, 300)}\n`);
         },
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         stopped: () => io.interrupt.aborted || Boolean(server?.exit),
       },
     );

@@ -1,9 +1,10 @@
 // `wobbly doctor`: every selected endpoint measured within one time budget, split fairly.
 //   1. survey: a few requests one at a time per endpoint → the unloaded service time S (≤ 25 % of it);
 //   2. the cheapest endpoint becomes the probe;
-//   3. per endpoint, cheapest first, each a fair share of what is left: one call beside the probe
-//      (how long it holds the event loop), then N connections for a few S (effective concurrency);
-//      streaming endpoints: a few streams beside the probe (first event, gaps, stalls).
+//   3. one call of each beside the probe: how long it holds the event loop (about S each); the
+//      streaming endpoints: a few streams beside the probe (first event, gaps, stalls);
+//   4. N connections for a few S each (effective concurrency: a pool, serialized), each a fair
+//      share of what is left, the slowest first, those that held the loop last (implied already).
 // Each measurement is a Scenario run by `measure` (execute() in the CLI); a measurement that would
 // not fit in what is left of the budget is not started, and the deadline of each caps it.
 import type { RunResult } from '../result/types.js';
@@ -20,6 +21,7 @@ export interface DoctorDeps {
   /** Monotonic ms. */
   now(): number;
   progress(line: string): void;
+  sleep(ms: number): Promise<void>;
   /** Ctrl-C: stop starting measurements. */
   stopped(): boolean;
 }
@@ -43,7 +45,7 @@ const CONCURRENCY_MIN_SERVICE_MS = 2;
 const CONNECTIONS = 8;
 /** When one call held the loop: serialized is expected, 4 connections show it with the fewest requests. */
 const CONNECTIONS_WHEN_BLOCKING = 4;
-const MIN_SEND_MS = 600;
+const MIN_SEND_MS = 800;
 const STREAMS = 2;
 const STREAM_WINDOW_MS = [1500, 5000] as const;
 /** execute()'s own time around a scenario (reachability, probe calibration, load threads): measured, this to begin with. */
@@ -117,49 +119,68 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
   });
   const probeOp = answered.filter((op) => op.method === 'GET').sort((a, b) => measured.get(a)!.serviceTimeMs! - measured.get(b)!.serviceTimeMs!)[0];
 
-  // 3. Per endpoint, cheapest first: whatever one leaves goes to the next ones.
-  const deep = [...answered.sort((a, b) => measured.get(a)!.serviceTimeMs! - measured.get(b)!.serviceTimeMs!), ...input.operations.filter((op) => op.stream)];
-  for (const [i, op] of deep.entries()) {
+  // 3. One call of each beside the probe (cheap: about S each), and the streams.
+  const bySpeed = [...answered].sort((a, b) => measured.get(a)!.serviceTimeMs! - measured.get(b)!.serviceTimeMs!);
+  for (const [i, op] of bySpeed.entries()) {
     const m = measured.get(op)!;
-    const share = left() / (deep.length - i);
-    const shareEnd = deps.now() + share;
-    const tag = `[${i + 1}/${deep.length}] ${op.method} ${op.path}`;
-    if (op.stream) {
-      const windowMs = clamp(share - overheadOf('doctor-stream') - STALL_LEAD_MS, STREAM_WINDOW_MS[0], STREAM_WINDOW_MS[1]);
-      const r = await run(streamScenario(op, probeOp, target, STREAMS, windowMs), `${tag}: ${STREAMS} streams${probeOp ? ' beside the probe' : ''}`);
-      if (!r) m.notes.push(`not measured: the streams need ${formatMs(windowMs)} and the budget had ${formatMs(Math.max(0, share))} left for it`);
-      else {
-        const s = streamOf(r, op.stream);
-        if (s) m.stream = s;
-        const statuses = Object.keys(r.actors.stream?.summary.statusCodes ?? {}).map(Number);
-        m.status = statuses[0] ?? null;
-        if (s && s.responded < s.streams) m.error = r.actors.stream?.stream?.failedBy ? Object.keys(r.actors.stream.stream.failedBy).join(', ') || 'no 2xx response' : 'no 2xx response';
-        if (probeOp) m.loopBlock = loopBlockOf(r);
-      }
-      continue;
-    }
     const S = m.serviceTimeMs!;
-    if (probeOp && op !== probeOp && S >= STALL_MIN_SERVICE_MS) {
-      const r = await run(stallScenario(op, probeOp, target, S), `${tag}: one call beside the probe`);
+    if (!probeOp) m.notes.push('loop blocking not measured: no endpoint answered well enough to be the probe');
+    else if (op === probeOp) m.notes.push('the probe itself');
+    else if (S < STALL_MIN_SERVICE_MS) m.notes.push(`loop blocking not measured: a ${formatMs(S)} call is below the probe's resolution (20 ms)`);
+    else {
+      const r = await run(stallScenario(op, probeOp, target, S), `[${i + 1}/${bySpeed.length}] ${op.method} ${op.path}: one call beside the probe`);
       if (r) m.loopBlock = loopBlockOf(r);
       else m.notes.push('loop blocking not measured: the budget ran out');
-    } else if (!probeOp) m.notes.push('loop blocking not measured: no endpoint answered well enough to be the probe');
-    else if (op === probeOp) m.notes.push('the probe itself');
-    else m.notes.push(`loop blocking not measured: a ${formatMs(S)} call is below the probe's resolution (20 ms)`);
+    }
+  }
+  const streams = input.operations.filter((op) => op.stream);
+  const concurrencyTargets = bySpeed.filter((op) => measured.get(op)!.serviceTimeMs! >= CONCURRENCY_MIN_SERVICE_MS);
+  for (const [i, op] of streams.entries()) {
+    const m = measured.get(op)!;
+    const share = left() / (streams.length - i + concurrencyTargets.length);
+    const windowMs = clamp(share - overheadOf('doctor-stream') - STALL_LEAD_MS, STREAM_WINDOW_MS[0], STREAM_WINDOW_MS[1]);
+    const r = await run(streamScenario(op, probeOp, target, STREAMS, windowMs), `[${i + 1}/${streams.length}] ${op.method} ${op.path}: ${STREAMS} streams${probeOp ? ' beside the probe' : ''}`);
+    if (!r) {
+      m.notes.push(`not measured: the streams need ${formatMs(windowMs)} and the budget had ${formatMs(Math.max(0, left()))} left`);
+      continue;
+    }
+    const s = streamOf(r, op.stream!);
+    if (s) m.stream = s;
+    m.status = Object.keys(r.actors.stream?.summary.statusCodes ?? {}).map(Number)[0] ?? null;
+    if (s && s.responded < s.streams) m.error = Object.keys(r.actors.stream?.stream?.failedBy ?? {}).join(', ') || 'no 2xx response';
+    if (probeOp) m.loopBlock = loopBlockOf(r, STALL_LEAD_MS);
+  }
 
-    if (S < CONCURRENCY_MIN_SERVICE_MS) {
-      m.notes.push(`effective concurrency not measured: ${formatMs(S)} is too fast to tell a pool from the CPU`);
-      continue;
-    }
-    const blocking = m.loopBlock?.status === 'detected';
-    const plan = concurrencyPlan(S, blocking, shareEnd - deps.now() - overheadOf('doctor-concurrency'), left() - overheadOf('doctor-concurrency'));
+  // 4. Effective concurrency, each a fair share of what is left (what one leaves goes to the next).
+  // Those whose one call held the loop come last: one at a time is what that implies already.
+  for (const m of bySpeed.map((op) => measured.get(op)!)) {
+    if (m.serviceTimeMs! < CONCURRENCY_MIN_SERVICE_MS) m.notes.push(`effective concurrency not measured: ${formatMs(m.serviceTimeMs!)} is too fast to tell a pool from the CPU`);
+  }
+  // The slowest first: a pool shows best where each request waits long; fast ones rarely show one.
+  const blocks = (op: Operation) => measured.get(op)!.loopBlock?.status === 'detected';
+  const slowest = [...concurrencyTargets].reverse();
+  const ordered = [...slowest.filter((op) => !blocks(op)), ...slowest.filter(blocks)];
+  for (const [i, op] of ordered.entries()) {
+    const m = measured.get(op)!;
+    const S = m.serviceTimeMs!;
+    const blocking = blocks(op);
+    const share = left() / (ordered.length - i);
+    const plan = concurrencyPlan(S, blocking, share - overheadOf('doctor-concurrency'));
+    const implied = blocking ? '; one call holding the loop for its whole length implies one request at a time' : '';
     if (!plan) {
-      m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S))} and the budget had ${formatMs(Math.max(0, shareEnd - deps.now()))} left for it`);
+      m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S))} and the budget had ${formatMs(Math.max(0, share))} left for it${implied}`);
       continue;
     }
-    const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.sendMs, plan.tailMs), `${tag}: ${plan.connections} connections for ${formatMs(plan.sendMs)}`);
-    if (r) m.concurrency = concurrencyOf(r, plan.sendMs);
-    else m.notes.push('effective concurrency not measured: the budget ran out');
+    const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.sendMs, plan.tailMs), `[${i + 1}/${ordered.length}] ${op.method} ${op.path}: ${plan.connections} connections for ${formatMs(plan.sendMs)}`);
+    if (!r) {
+      m.notes.push(`effective concurrency not measured: the budget ran out${implied}`);
+      continue;
+    }
+    m.concurrency = concurrencyOf(r, plan.sendMs);
+    // Requests cut at the deadline still run in the server: let them drain before the next measurement.
+    const unfinished = r.actors.load?.summary.unfinished ?? 0;
+    const drainMs = Math.min(left(), Math.ceil(unfinished / Math.max(1, Math.floor(m.concurrency.effectiveConcurrency ?? 1))) * S);
+    if (drainMs > 0) await deps.sleep(drainMs);
   }
 
   const base = target.base;
@@ -215,11 +236,12 @@ interface ConcurrencyPlan {
  * hold 2 N answers even at one answer per S when one call held the loop (serialized expected),
  * at two per S otherwise (a pool of 2 or more). The tail lets the last wave finish.
  */
-function concurrencyPlan(S: number, blocking: boolean, shareMs: number, leftMs: number): ConcurrencyPlan | undefined {
+function concurrencyPlan(S: number, blocking: boolean, shareMs: number): ConcurrencyPlan | undefined {
   const connections = blocking ? CONNECTIONS_WHEN_BLOCKING : CONNECTIONS;
   const tailMs = Math.max(300, 2 * S);
-  const wanted = Math.max(MIN_SEND_MS, (blocking ? Math.max(2 * connections, 8) + 4 : connections + 3) * S);
-  const sendMs = Math.min(wanted, shareMs - tailMs, leftMs - tailMs);
+  // The window needs max(2 N, 8) answers: at 1 per S when serialized, at 2 or more per S otherwise; a margin for a busy machine.
+  const wanted = Math.max(MIN_SEND_MS, (blocking ? Math.max(2 * connections, 8) + 6 : connections + 6) * S);
+  const sendMs = Math.min(wanted, shareMs - tailMs);
   if (sendMs < Math.max(MIN_SEND_MS / 2, 6 * S)) return undefined;
   return { connections, sendMs, tailMs };
 }

@@ -24,15 +24,25 @@ export function callOutcome(r: RunResult): { latencyMs: number | null; status: n
   };
 }
 
-export function loopBlockOf(r: RunResult): LoopBlock {
+/**
+ * The probe's view of one call: only a stall while it was in flight counts. Streams are not in the
+ * stalls' `during` lists: with `streamsFromMs`, a stall after the streams opened counts.
+ */
+export function loopBlockOf(r: RunResult, streamsFromMs?: number): LoopBlock {
   const stall = verdict(r, 'event-loop-stall');
   const probe = r.actors.probe?.summary.latencyMs;
   const call = r.actors.call ? callOutcome(r).latencyMs : null;
+  const stalls = Array.isArray(stall?.evidence.stalls) ? (stall.evidence.stalls as { endMs?: unknown; lengthMs?: unknown; during?: unknown }[]) : [];
+  const ours = stalls.filter((s) =>
+    streamsFromMs !== undefined ? (num(s.endMs) ?? 0) > streamsFromMs : Array.isArray(s.during) && s.during.includes('call'));
+  const longest = ours.reduce((m, s) => Math.max(m, num(s.lengthMs) ?? 0), 0);
+  // A stall with nothing of ours in flight (work left over in the server, a timer) is not this endpoint's.
+  const status = stall?.status === 'detected' && !ours.length ? 'inconclusive' : (stall?.status ?? 'inconclusive');
   return {
-    status: stall?.status ?? 'inconclusive',
+    status,
     probeMaxMs: probe?.max ?? 0,
     probeP50Ms: probe?.p50 ?? 0,
-    longestStallMs: num(stall?.evidence.longestStallMs),
+    longestStallMs: ours.length ? longest : stall?.status === 'clear' ? 0 : null,
     callMs: call,
   };
 }

@@ -83,7 +83,7 @@ export interface DoctorReport {
   openapi: { source: string; title?: string; version?: string } | null;
   /** The cheapest endpoint, used to watch the event loop. */
   probe: { path: string; serviceTimeMs: number } | null;
-  /** How many measurements (scenarios) ran, and the requests they sent. */
+  /** How many measurements (scenarios) ran, and the requests they counted (the probes' calibrations come on top). */
   measurements: number;
   requestsSent: number;
   endpoints: EndpointReport[];

@@ -33,8 +33,15 @@ export function callScenario(op: Operation, target: DoctorTarget, timeoutMs: num
   ]);
 }
 
+/**
+ * A probe answer later than this is a stall: a call that holds the loop 100 ms or more is seen,
+ * whatever the probe's calibration on a busy machine (the default, 10 × its unloaded p99, was
+ * 235 ms with a load average of 14 on 2 cores, and hid a 200 ms CPU loop).
+ */
+export const STALL_THRESHOLD_MS = 100;
+
 function probeActor(probe: Operation, target: DoctorTarget): ActorSpec {
-  return { kind: 'probe', name: 'probe', ...http(probe, target, 5000), ratePerSec: PROBE_RATE_PER_SEC, startMs: 0, maxInFlight: 250 };
+  return { kind: 'probe', name: 'probe', ...http(probe, target, 5000), ratePerSec: PROBE_RATE_PER_SEC, startMs: 0, maxInFlight: 250, stallThresholdMs: STALL_THRESHOLD_MS };
 }
 
 /** How long one call blocks the event loop: the probe runs, one call goes out meanwhile. */

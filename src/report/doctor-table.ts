@@ -30,7 +30,9 @@ const msCell = (x: number | null | undefined) => (x === null || x === undefined 
 
 function loopCell(e: EndpointReport): string {
   if (!e.loopBlock) return '-';
-  return e.loopBlock.status === 'detected' ? `${formatMs(e.loopBlock.probeMaxMs)} held` : `free (${formatMs(e.loopBlock.probeMaxMs)})`;
+  const b = e.loopBlock;
+  if (b.status === 'detected') return `${formatMs(b.longestStallMs ?? b.probeMaxMs)} held`;
+  return b.status === 'clear' ? `free (${formatMs(b.probeMaxMs)})` : `unsure (${formatMs(b.probeMaxMs)})`;
 }
 
 function concurrencyCell(e: EndpointReport): string {

@@ -13,10 +13,10 @@ import { ROOT } from './helpers.js';
 
 const BASE = 'http://127.0.0.1:8015';
 const op = (path: string, extra: Partial<Operation> = {}): Operation => ({ method: 'GET', template: path, path, headers: {}, ...extra });
-const free = (probeMaxMs: number, callMs = 200): LoopBlock => ({ status: 'clear', probeMaxMs, probeP50Ms: 2, longestStallMs: 0, callMs });
-const held = (ms: number): LoopBlock => ({ status: 'detected', probeMaxMs: ms, probeP50Ms: 2, longestStallMs: ms, callMs: ms + 3 });
+const free = (probeMaxMs: number, callMs = 200): LoopBlock => ({ status: 'clear', probeMaxMs, probeP50Ms: 2, longestStallMs: 0, selfLagMs: 0, callMs });
+const held = (ms: number): LoopBlock => ({ status: 'detected', probeMaxMs: ms, probeP50Ms: 2, longestStallMs: ms, selfLagMs: 0, callMs: ms + 3 });
 const load = (connections: number, C: number, o: Partial<ConcurrencyFinding> = {}): ConcurrencyFinding => ({
-  connections, sendMs: 2200, effectiveConcurrency: C, poolSizeEstimate: null, throughputRps: C / 0.2, poolStatus: 'clear', serializedStatus: 'clear', outcome: 'clear', reason: null, ...o,
+  connections, amount: 5 * connections, effectiveConcurrency: C, poolSizeEstimate: null, throughputRps: C / 0.2, poolStatus: 'clear', serializedStatus: 'clear', outcome: 'clear', reason: null, ...o,
 });
 
 const probe = op('/health');

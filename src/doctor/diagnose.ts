@@ -39,13 +39,15 @@ const SURVEY_CALLS = 3;
 const SURVEY_SHARE = 0.25;
 /** A call shorter than this cannot hold the loop long enough for a 50/s probe to see it. */
 const STALL_MIN_SERVICE_MS = 20;
-/** Below this, effective concurrency cannot tell a pool from the CPU (RULES.minServiceMs). */
-const CONCURRENCY_MIN_SERVICE_MS = 2;
+/**
+ * Below this the CPU and the network stack, not a pool, set the pace of a few connections (on a
+ * busy 2-core machine a 5 ms endpoint read as "a pool of 1 to 5"), and a pool would not matter there.
+ */
+const CONCURRENCY_MIN_SERVICE_MS = 20;
 /** Connections: enough to exceed the usual small pools (an executor of 6, a limiter of 4). */
 const CONNECTIONS = 8;
 /** When one call held the loop: serialized is expected, 4 connections show it with the fewest requests. */
 const CONNECTIONS_WHEN_BLOCKING = 4;
-const MIN_SEND_MS = 800;
 const STREAMS = 2;
 const STREAM_WINDOW_MS = [1500, 5000] as const;
 /** execute()'s own time around a scenario (reachability, probe calibration, load threads): measured, this to begin with. */
@@ -154,7 +156,7 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
   // 4. Effective concurrency, each a fair share of what is left (what one leaves goes to the next).
   // Those whose one call held the loop come last: one at a time is what that implies already.
   for (const m of bySpeed.map((op) => measured.get(op)!)) {
-    if (m.serviceTimeMs! < CONCURRENCY_MIN_SERVICE_MS) m.notes.push(`effective concurrency not measured: ${formatMs(m.serviceTimeMs!)} is too fast to tell a pool from the CPU`);
+    if (m.serviceTimeMs! < CONCURRENCY_MIN_SERVICE_MS) m.notes.push(`effective concurrency not measured: ${formatMs(m.serviceTimeMs!)} is too fast for a pool to show (or matter) with a few connections`);
   }
   // The slowest first: a pool shows best where each request waits long; fast ones rarely show one.
   const blocks = (op: Operation) => measured.get(op)!.loopBlock?.status === 'detected';
@@ -168,15 +170,15 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
     const plan = concurrencyPlan(S, blocking, share - overheadOf('doctor-concurrency'));
     const implied = blocking ? '; one call holding the loop for its whole length implies one request at a time' : '';
     if (!plan) {
-      m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S))} and the budget had ${formatMs(Math.max(0, share))} left for it${implied}`);
+      m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S, blocking))} and the budget had ${formatMs(Math.max(0, share))} left for it${implied}`);
       continue;
     }
-    const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.sendMs, plan.tailMs), `[${i + 1}/${ordered.length}] ${op.method} ${op.path}: ${plan.connections} connections for ${formatMs(plan.sendMs)}`);
+    const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.amount, plan.capMs), `[${i + 1}/${ordered.length}] ${op.method} ${op.path}: ${plan.amount} requests over ${plan.connections} connections (about ${formatMs(plan.expectedMs)})`);
     if (!r) {
       m.notes.push(`effective concurrency not measured: the budget ran out${implied}`);
       continue;
     }
-    m.concurrency = concurrencyOf(r, plan.sendMs);
+    m.concurrency = concurrencyOf(r, plan.amount);
     // Requests cut at the deadline still run in the server: let them drain before the next measurement.
     const unfinished = r.actors.load?.summary.unfinished ?? 0;
     const drainMs = Math.min(left(), Math.ceil(unfinished / Math.max(1, Math.floor(m.concurrency.effectiveConcurrency ?? 1))) * S);
@@ -227,27 +229,38 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
 
 interface ConcurrencyPlan {
   connections: number;
-  sendMs: number;
-  tailMs: number;
+  /** Requests in all (ab -n): a count, so that load threads slow to start on a busy machine cost no window. */
+  amount: number;
+  /** The scenario's deadline: the fair share; a slower server than expected is cut there. */
+  capMs: number;
+  /** How long it should take: serialized at one answer per S, else a pool of half N. */
+  expectedMs: number;
 }
 
 /**
- * N and the sending time: enough for the steady window (after the first S, before the last) to
- * hold 2 N answers even at one answer per S when one call held the loop (serialized expected),
- * at two per S otherwise (a pool of 2 or more). The tail lets the last wave finish.
+ * N and the requests: enough for the steady window (after the first S, before the last) to hold
+ * max(2 N, 8) answers: 3 N + 4 requests one at a time when one call held the loop (serialized
+ * expected); otherwise 7 N, so that even no pool at all (N answers per S) leaves 4 S of window,
+ * 2 N of margin over the 2 N needed (5 N was just enough, and too short on a busy machine).
  */
 function concurrencyPlan(S: number, blocking: boolean, shareMs: number): ConcurrencyPlan | undefined {
   const connections = blocking ? CONNECTIONS_WHEN_BLOCKING : CONNECTIONS;
-  const tailMs = Math.max(300, 2 * S);
-  // The window needs max(2 N, 8) answers: at 1 per S when serialized, at 2 or more per S otherwise; a margin for a busy machine.
-  const wanted = Math.max(MIN_SEND_MS, (blocking ? Math.max(2 * connections, 8) + 6 : connections + 6) * S);
-  const sendMs = Math.min(wanted, shareMs - tailMs);
-  if (sendMs < Math.max(MIN_SEND_MS / 2, 6 * S)) return undefined;
-  return { connections, sendMs, tailMs };
+  const amount = amountFor(blocking);
+  const expectedMs = blocking ? amount * S : (amount / (connections / 2)) * S;
+  // Room for a pool down to 2 (or twice the serial time); at least the expected time and one S.
+  const capMs = Math.min(shareMs, (blocking ? 2 * amount : amount / 2) * S + 1000);
+  if (capMs < minimumCost(S, blocking)) return undefined;
+  return { connections, amount, capMs, expectedMs };
 }
 
-function minimumCost(S: number): number {
-  return Math.max(MIN_SEND_MS / 2, 6 * S) + Math.max(300, 2 * S);
+function amountFor(blocking: boolean): number {
+  return blocking ? 3 * CONNECTIONS_WHEN_BLOCKING + 4 : 7 * CONNECTIONS;
+}
+
+/** The least a measurement is given: serialized at one answer per S, or a pool of half N. */
+function minimumCost(S: number, blocking: boolean): number {
+  const amount = amountFor(blocking);
+  return (blocking ? amount : amount / (CONNECTIONS / 2)) * S + S;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

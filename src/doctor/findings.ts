@@ -32,7 +32,7 @@ export function loopBlockOf(r: RunResult, streamsFromMs?: number): LoopBlock {
   const stall = verdict(r, 'event-loop-stall');
   const probe = r.actors.probe?.summary.latencyMs;
   const call = r.actors.call ? callOutcome(r).latencyMs : null;
-  const stalls = Array.isArray(stall?.evidence.stalls) ? (stall.evidence.stalls as { endMs?: unknown; lengthMs?: unknown; during?: unknown }[]) : [];
+  const stalls = Array.isArray(stall?.evidence.stalls) ? (stall.evidence.stalls as { endMs?: unknown; lengthMs?: unknown; during?: unknown; selfLagMs?: unknown }[]) : [];
   const ours = stalls.filter((s) =>
     streamsFromMs !== undefined ? (num(s.endMs) ?? 0) > streamsFromMs : Array.isArray(s.during) && s.during.includes('call'));
   const longest = ours.reduce((m, s) => Math.max(m, num(s.lengthMs) ?? 0), 0);
@@ -43,18 +43,19 @@ export function loopBlockOf(r: RunResult, streamsFromMs?: number): LoopBlock {
     probeMaxMs: probe?.max ?? 0,
     probeP50Ms: probe?.p50 ?? 0,
     longestStallMs: ours.length ? longest : stall?.status === 'clear' ? 0 : null,
+    selfLagMs: ours.reduce((m, s) => Math.max(m, num(s.selfLagMs) ?? 0), 0),
     callMs: call,
   };
 }
 
-export function concurrencyOf(r: RunResult, sendMs: number): ConcurrencyFinding {
+export function concurrencyOf(r: RunResult, amount: number): ConcurrencyFinding {
   const pool = verdict(r, 'pool-starvation');
   const serialized = verdict(r, 'serialized');
   const c = r.actors.load?.load?.concurrency;
   const e = pool?.evidence ?? {};
   return {
     connections: r.actors.load?.load?.connections ?? num(e.requestedConcurrency) ?? 0,
-    sendMs,
+    amount,
     effectiveConcurrency: num(e.effectiveConcurrency) ?? c?.effectiveConcurrency ?? null,
     poolSizeEstimate: num(e.poolSizeEstimate) ?? c?.poolSizeEstimate ?? null,
     throughputRps: num(e.throughputRps) ?? c?.throughputRps ?? null,

@@ -14,15 +14,18 @@ export interface LoopBlock {
   probeMaxMs: number;
   /** The probe's median: what an answer costs when nothing blocks. */
   probeP50Ms: number;
+  /** The longest stall while the call (or the streams) ran; null when the verdict could not say. */
   longestStallMs: number | null;
+  /** wobbly's own event-loop lag during those stalls: as long as half a stall, the verdict is inconclusive (wobbly itself was slow). */
+  selfLagMs: number;
   /** How long the call itself took. */
   callMs: number | null;
 }
 
 export interface ConcurrencyFinding {
   connections: number;
-  /** The load's sending time (its requests in flight were then given a tail to finish). */
-  sendMs: number;
+  /** Requests sent (ab -n) over those connections. */
+  amount: number;
   effectiveConcurrency: number | null;
   poolSizeEstimate: number | null;
   throughputRps: number | null;

@@ -53,17 +53,10 @@ export function stallScenario(op: Operation, probe: Operation, target: DoctorTar
   ]);
 }
 
-/** Below this S the survey's own connection set-up weighs: the load calibrates S on its own connection. */
-export const CALIBRATE_BELOW_MS = 50;
-
-/** Effective concurrency: N connections in a closed loop for sendMs; S declared from the survey, or calibrated when short. */
-export function concurrencyScenario(op: Operation, target: DoctorTarget, serviceTimeMs: number, connections: number, sendMs: number, tailMs: number): Scenario {
-  const S = serviceTimeMs < CALIBRATE_BELOW_MS ? { calibrationRequests: 5 } : { serviceTimeMs, calibrationRequests: 0 };
-  return scenario('doctor-concurrency', `${op.method} ${op.path}, ${connections} connections for ${Math.round(sendMs)} ms`, target, sendMs + tailMs, [
-    {
-      kind: 'load', name: 'load', ...http(op, target, sendMs + tailMs), connections, durationMs: Math.ceil(sendMs), startMs: 0,
-      ...S, workers: 1,
-    },
+/** Effective concurrency: `amount` requests over N connections in a closed loop, S declared from the survey; the deadline caps it. */
+export function concurrencyScenario(op: Operation, target: DoctorTarget, serviceTimeMs: number, connections: number, amount: number, capMs: number): Scenario {
+  return scenario('doctor-concurrency', `${op.method} ${op.path}, ${amount} requests over ${connections} connections`, target, capMs, [
+    { kind: 'load', name: 'load', ...http(op, target, capMs), connections, amount, startMs: 0, serviceTimeMs, calibrationRequests: 0, workers: 1 },
   ]);
 }
 

@@ -30,6 +30,9 @@ after(async () => {
 });
 
 const calls = () => getJson<Record<string, number>>(`${base}/calls`);
+/** A 200 ms wait measured from outside: never shorter, up to 60 ms longer on a busy 2-core machine. */
+const slowCall = (actual: number | null | undefined, what: string) =>
+  assert.ok(actual !== null && actual !== undefined && actual >= MS && actual <= MS + 60, `${what}: ${actual}, expected ${MS}–${MS + 60} ms`);
 const near = (actual: number | null | undefined, expected: number, tolerance: number, what: string) =>
   assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance, `${what}: ${actual}, expected ${expected} ± ${tolerance}`);
 
@@ -67,7 +70,7 @@ test('doctor ranks every endpoint of the app within its 40 s budget, with the nu
   assert.deepEqual(report.endpoints.map((e) => e.rank), report.endpoints.map((_, i) => i + 1));
 
   // Every 200 ms endpoint: S from the survey (one at a time), a few ms of HTTP on top.
-  for (const p of ['/blocking', '/cpu', '/limited', '/executor', '/healthy']) near(by(p).serviceTimeMs, MS + 10, 15, `${p} S`);
+  for (const p of ['/blocking', '/cpu', '/limited', '/executor', '/healthy']) slowCall(by(p).serviceTimeMs, `${p} S`);
   assert.ok(['/health', '/items/42', '/calls'].includes(report.probe!.path), `probe ${report.probe?.path}`);
   assert.ok(report.probe!.serviceTimeMs < 20, `probe S ${report.probe!.serviceTimeMs}`);
 
@@ -75,8 +78,10 @@ test('doctor ranks every endpoint of the app within its 40 s budget, with the nu
   for (const p of ['/blocking', '/cpu']) {
     const e = by(p);
     assert.equal(e.loopBlock!.status, 'detected', p);
-    near(e.loopBlock!.probeMaxMs, MS, 40, `${p} probe max during one call`);
-    near(e.loopBlock!.callMs, MS + 5, 20, `${p} call`);
+    // The probe every 20 ms: the one due just after the loop was taken waits 180–200 ms of it.
+    near(e.loopBlock!.longestStallMs, MS, 30, `${p} longest stall during one call`);
+    near(e.loopBlock!.probeMaxMs, MS + 10, 60, `${p} probe max during one call`);
+    slowCall(e.loopBlock!.callMs, `${p} call`);
     // Their concurrency comes last (one at a time is implied already): measured if the budget allowed.
     if (e.concurrency && e.concurrency.outcome !== 'inconclusive') {
       // A server short of CPU on a busy machine answers a little slower than 1 per S.
@@ -93,8 +98,9 @@ test('doctor ranks every endpoint of the app within its 40 s budget, with the nu
     assert.ok(e.loopBlock!.probeMaxMs < 100, `${p} probe max ${e.loopBlock!.probeMaxMs}`); // below the 100 ms stall threshold: clear
     assert.equal(e.concurrency!.connections, 8);
     assert.equal(e.concurrency!.poolStatus, 'detected', p);
-    // The first wave's group: on a busy machine one answer may come late and split a wave.
-    near(e.concurrency!.poolSizeEstimate, size, 1, `${p} pool`);
+    // The first wave's group: on a busy machine a late answer splits a wave (smaller, never larger).
+    const group = e.concurrency!.poolSizeEstimate!;
+    assert.ok(group >= 1 && group <= size, `${p} first-wave group ${group}, expected at most ${size}`);
     // Whole waves in a window of ~2 s: one wave more or less, and the machine's other load.
     near(e.concurrency!.effectiveConcurrency, size, 0.2 * size, `${p} C`);
     assert.match(e.reproduce, /^wobbly run concurrency-sweep /);

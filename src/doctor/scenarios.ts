@@ -55,10 +55,15 @@ export function stallScenario(op: Operation, probe: Operation, target: DoctorTar
 
 /** Effective concurrency: `amount` requests over N connections in a closed loop, S declared from the survey; the deadline caps it. */
 export function concurrencyScenario(op: Operation, target: DoctorTarget, serviceTimeMs: number, connections: number, amount: number, capMs: number): Scenario {
+  // A short S from the survey (a new connection each) weighs its set-up: the load calibrates its own then.
+  const S = serviceTimeMs < CALIBRATE_BELOW_MS ? { calibrationRequests: 5 } : { serviceTimeMs, calibrationRequests: 0 };
   return scenario('doctor-concurrency', `${op.method} ${op.path}, ${amount} requests over ${connections} connections`, target, capMs, [
-    { kind: 'load', name: 'load', ...http(op, target, capMs), connections, amount, startMs: 0, serviceTimeMs, calibrationRequests: 0, workers: 1 },
+    { kind: 'load', name: 'load', ...http(op, target, capMs), connections, amount, startMs: 0, ...S, workers: 1 },
   ]);
 }
+
+/** Below this S the load measures S itself, on its own kept-alive connection. */
+export const CALIBRATE_BELOW_MS = 50;
 
 /** A streaming endpoint: a few streams at once beside the probe: first event, gaps, loop stalls. */
 export function streamScenario(op: Operation, probe: Operation | undefined, target: DoctorTarget, streams: number, windowMs: number): Scenario {

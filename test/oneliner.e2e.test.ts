@@ -28,10 +28,13 @@ test('seed 002 as a one-liner: def endpoint, 1 s, -n 100 -c 50: the ab summary, 
   assert.equal(load.connections, 50);
   assert.equal(load.complete, 100);
   assert.equal(load.failed, 0);
-  // 40 tokens, 1 s each: answers at ~1 s (40), ~2 s (40), ~3 s (20).
-  assert.ok(Math.abs(load.timeTakenMs - 3000) <= 300, `time taken ${load.timeTakenMs} ms, expected 3 s ± 0.3`);
-  assert.ok(Math.abs(load.concurrency.serviceTimeMs! - 1000) <= 50, `S ${load.concurrency.serviceTimeMs}`);
-  assert.ok(Math.abs(load.servedWithinMs['50']! - 1000) <= 100 && Math.abs(load.servedWithinMs['100']! - 2000) <= 150, JSON.stringify(load.servedWithinMs));
+  // 40 tokens, 1 s each: answers at ~1 s (40), ~2 s (40), ~3 s (20); never sooner, and a server
+  // short of CPU on a busy 2-core machine (load average 18 seen) a little later.
+  const between = (x: number | undefined, lo: number, hi: number, what: string) => assert.ok(x !== undefined && x >= lo && x <= hi, `${what}: ${x}, expected ${lo}–${hi}`);
+  between(load.timeTakenMs, 2950, 3600, 'time taken');
+  between(load.concurrency.serviceTimeMs!, 1000, 1100, 'S');
+  between(load.servedWithinMs['50'], 1000, 1250, 'median');
+  between(load.servedWithinMs['100'], 2000, 2400, 'longest');
   const pool = verdict(result, 'pool-starvation');
   // The pool of 40 from the first wave: 40 answered together, then a gap of a whole S.
   const group = (pool.evidence.poolSizeEstimate ?? (pool.evidence.firstWave as { group?: number }).group) as number;
@@ -45,7 +48,7 @@ test('seed 002 as a one-liner: def endpoint, 1 s, -n 100 -c 50: the ab summary, 
 
 test('--probe beside the load: the loop held by the heavy requests is seen; -t bounds the run', async () => {
   const json = join(dir, 'probe.json');
-  const r = await runCli([`${stall.url}/heavy?ms=300`, '-n', '6', '-c', '2', '-t', '2s', '--probe', '/live', '--json', json, '-q'], { timeoutMs: 30_000 });
+  const r = await runCli([`${stall.url}/heavy?ms=300`, '-n', '6', '-c', '2', '-t', '3s', '--probe', '/live', '--json', json, '-q'], { timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr);
   const result = read(json);
   assert.equal(result.actors.load!.summary.requests, 6);
@@ -56,7 +59,7 @@ test('--probe beside the load: the loop held by the heavy requests is seen; -t b
   // Two connections keep a 300 ms busy wait queued all along: the loop is never free until the
   // sixth is done, 6 × 300 ms (a probe answered between two is late too); the probe resolves 20 ms.
   assert.ok(Math.abs(longest - 1800) <= 120, `longest stall ${longest} ms, expected 1.8 s ± 0.12`);
-  assert.ok(result.durationMs <= 4000 + 100, `ran ${result.durationMs} ms: -t 2s and a 2 s grace at most`);
+  assert.ok(result.durationMs <= 5000 + 100, `ran ${result.durationMs} ms: -t 3s and a 2 s grace at most`);
 });
 
 test('an expectation that fails: exit 1, like wobbly run', async () => {

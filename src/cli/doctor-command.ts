@@ -139,8 +139,11 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
     if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(report, null, 2) + '\n');
     if (!flags.quiet) io.out(renderDoctor(report, { color: io.color, width: io.width }));
     if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
-    if (io.interrupt.aborted) return EXIT.interrupted;
-    if (server?.exit) return EXIT.targetUnreachable;
+    if (io.interrupt.aborted || report.stoppedBy === 'interrupt') return EXIT.interrupted;
+    if (server?.exit || report.stoppedBy === 'target-down') {
+      io.err(`wobbly doctor: the service stopped answering during the measurements${server?.exit ? ' (the server exited)' : ''}; the report above is partial\n`);
+      return EXIT.targetUnreachable;
+    }
     return report.endpoints.some((e) => FINDINGS.has(e.category)) ? EXIT.expectationFailed : EXIT.ok;
   } finally {
     if (server) await server.stop();

@@ -8,6 +8,7 @@
 // Each measurement is a Scenario run by `measure` (execute() in the CLI); a measurement that would
 // not fit in what is left of the budget is not started, and the deadline of each caps it.
 import type { RunResult } from '../result/types.js';
+import { TargetUnreachableError } from '../engine/preflight.js';
 import type { Scenario } from '../types.js';
 import { VERSION } from '../version.js';
 import { formatMs } from '../scenario/units.js';
@@ -51,7 +52,8 @@ const CONNECTIONS = 8;
 /** When one call held the loop: serialized is expected, 4 connections show it with the fewest requests. */
 const CONNECTIONS_WHEN_BLOCKING = 4;
 const STREAMS = 2;
-const STREAM_WINDOW_MS = [1500, 5000] as const;
+/** Streams are judged by their first events: a short window (a long one mostly collects a busy machine's hiccups). */
+const STREAM_WINDOW_MS = [1500, 2500] as const;
 /** execute()'s own time around a scenario (reachability, probe calibration, load threads): measured, this to begin with. */
 const FIRST_OVERHEAD_MS = 400;
 /** A single request needs no calibration nor load thread: a few ms. */
@@ -67,54 +69,91 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
   let measurements = 0;
   let requestsSent = 0;
   let partial = false;
+  let stoppedBy: DoctorReport['stoppedBy'];
   const left = () => budgetMs - (deps.now() - started);
+  const ranOut = () => (stoppedBy === 'interrupt' ? 'interrupted' : stoppedBy === 'target-down' ? 'the service stopped answering' : 'the budget ran out');
 
   /** Runs a scenario if it fits in what is left; undefined when it does not (or after Ctrl-C). */
   const run = async (scenario: Scenario, label: string): Promise<RunResult | undefined> => {
+    if (stoppedBy) return undefined;
     if (deps.stopped()) {
       partial = true;
+      stoppedBy ??= 'interrupt';
       return undefined;
     }
     if (scenario.durationMs + overheadOf(scenario.name) > left()) return undefined;
     deps.progress(`${label} (up to ${formatMs(scenario.durationMs)}; ${formatMs(Math.max(0, left()))} of the budget left)`);
     const t = deps.now();
-    const result = await deps.measure(scenario);
+    let result: RunResult;
+    try {
+      result = await deps.measure(scenario);
+    } catch (err) {
+      // The service went away: keep what was measured, start nothing more.
+      if (!(err instanceof TargetUnreachableError)) throw err;
+      partial = true;
+      stoppedBy = 'target-down';
+      return undefined;
+    }
+    if (result.stoppedBy) {
+      partial = true;
+      stoppedBy = result.stoppedBy;
+    }
     measurements++;
     for (const a of Object.values(result.actors)) requestsSent += a.summary.requests + a.summary.unfinished;
     overheads.set(scenario.name, Math.max(overheadOf(scenario.name) * 0.5, deps.now() - t - result.durationMs));
-    if (result.partial) partial = true;
     return result;
   };
 
   const measured = new Map<Operation, Measured>(input.operations.map((op) => [op, { op, serviceTimeMs: null, status: null, notes: [] }]));
   const plain = input.operations.filter((op) => !op.stream);
 
-  // 1. Survey: S of each plain endpoint, one request at a time, each endpoint a fair share.
+  // 1. Survey: S of each plain endpoint, one request at a time, in rounds: every endpoint gets its
+  // first call before any gets a second (each a fair share of what the survey has left).
   const surveyEnd = deps.now() + SURVEY_SHARE * budgetMs;
-  for (const [i, op] of plain.entries()) {
-    const m = measured.get(op)!;
-    const endpointEnd = deps.now() + (surveyEnd - deps.now()) / (plain.length - i);
-    const latencies: number[] = [];
+  const latencies = new Map<Operation, number[]>(plain.map((op) => [op, []]));
+  const done = new Set<Operation>();
+  const wanted = (op: Operation) => {
+    const l = latencies.get(op)!;
     // A fast endpoint is asked more often: its calls are cheap and one hiccup weighs more.
-    for (let k = 0; k < (latencies.length && median(latencies) < FAST_MS ? FAST_SURVEY_CALLS : SURVEY_CALLS); k++) {
-      const timeoutMs = Math.min(endpointEnd - deps.now(), left()) - overheadOf('doctor-call');
+    return l.length && median(l) < FAST_MS ? FAST_SURVEY_CALLS : SURVEY_CALLS;
+  };
+  for (let k = 0; k < FAST_SURVEY_CALLS; k++) {
+    const round = plain.filter((op) => !done.has(op) && latencies.get(op)!.length === k && k < wanted(op));
+    for (const [j, op] of round.entries()) {
+      const m = measured.get(op)!;
+      const l = latencies.get(op)!;
+      // The first call of each may use the whole budget's fair share when the survey's is spent.
+      const surveyShare = (surveyEnd - deps.now()) / (round.length - j);
+      const share = k === 0 ? Math.max(surveyShare, Math.min(1000, left() / (round.length - j))) : surveyShare;
+      const timeoutMs = Math.min(share, left()) - overheadOf('doctor-call');
       // The next call would not fit: S from those so far.
-      if (timeoutMs < 50 || (latencies.length && 1.2 * Math.max(...latencies) > timeoutMs)) break;
-      const r = await run(callScenario(op, target, timeoutMs), `[${i + 1}/${plain.length}] ${op.method} ${op.path}: service time, request ${k + 1}`);
-      if (!r) break;
+      if (timeoutMs < 50 || (l.length && 1.2 * Math.max(...l) > timeoutMs)) {
+        done.add(op);
+        continue;
+      }
+      const r = await run(callScenario(op, target, timeoutMs), `[${plain.indexOf(op) + 1}/${plain.length}] ${op.method} ${op.path}: service time, request ${k + 1}`);
+      if (!r) {
+        done.add(op);
+        continue;
+      }
       const out = callOutcome(r);
       m.status ??= out.status;
       if (out.error) {
+        done.add(op);
         if (out.error.includes('timeout') && out.status === null) {
           m.timedOut = true;
           m.notes.push(`no answer within ${formatMs(timeoutMs)}, its share of the survey: too slow to measure within --budget ${formatMs(budgetMs)}`);
         } else m.error = out.error;
-        break;
+        continue;
       }
-      if (out.latencyMs !== null) latencies.push(out.latencyMs);
+      if (out.latencyMs !== null) l.push(out.latencyMs);
     }
-    if (latencies.length) m.serviceTimeMs = median(latencies);
-    else if (!m.error && !m.timedOut) m.notes.push('the service time was not measured: the budget ran out');
+  }
+  for (const op of plain) {
+    const m = measured.get(op)!;
+    const l = latencies.get(op)!;
+    if (l.length) m.serviceTimeMs = median(l);
+    else if (!m.error && !m.timedOut) m.notes.push(`the service time was not measured: ${ranOut()}`);
   }
 
   // 2. The probe: the cheapest GET that answered 2xx.
@@ -138,7 +177,7 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
         return r && loopBlockOf(r);
       };
       m.loopBlock = await confirmed(once);
-      if (!m.loopBlock) m.notes.push('loop blocking not measured: the budget ran out');
+      if (!m.loopBlock) m.notes.push(`loop blocking not measured: ${ranOut()}`);
     }
   }
   const streams = input.operations.filter((op) => op.stream);
@@ -179,8 +218,8 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
     const m = measured.get(op)!;
     const S = m.serviceTimeMs!;
     const blocking = blocks(op);
-    const share = left() / (ordered.length - i);
-    const plan = concurrencyPlan(S, blocking, share - overheadOf('doctor-concurrency'));
+    const share = left() / (ordered.length - i) - overheadOf('doctor-concurrency');
+    const plan = concurrencyPlan(S, blocking, share);
     const implied = blocking ? '; one call holding the loop for its whole length implies one request at a time' : '';
     if (!plan) {
       m.notes.push(`effective concurrency not measured: it needs about ${formatMs(minimumCost(S, blocking))} and the budget had ${formatMs(Math.max(0, share))} left for it${implied}`);
@@ -188,7 +227,7 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
     }
     const r = await run(concurrencyScenario(op, target, S, plan.connections, plan.amount, plan.capMs), `[${i + 1}/${ordered.length}] ${op.method} ${op.path}: ${plan.amount} requests over ${plan.connections} connections (about ${formatMs(plan.expectedMs)})`);
     if (!r) {
-      m.notes.push(`effective concurrency not measured: the budget ran out${implied}`);
+      m.notes.push(`effective concurrency not measured: ${ranOut()}${implied}`);
       continue;
     }
     m.concurrency = concurrencyOf(r, plan.amount);
@@ -231,6 +270,7 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps): Promise<Do
     budgetMs,
     elapsedMs: Math.round(deps.now() - started),
     partial,
+    ...(stoppedBy ? { stoppedBy } : {}),
     openapi: input.openapi,
     probe: probeOp ? { path: probeOp.path, serviceTimeMs: measured.get(probeOp)!.serviceTimeMs! } : null,
     measurements,

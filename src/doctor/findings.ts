@@ -26,15 +26,22 @@ export function callOutcome(r: RunResult): { latencyMs: number | null; status: n
 
 /**
  * The probe's view of one call: only a stall while it was in flight counts. Streams are not in the
- * stalls' `during` lists: with `streamsFromMs`, a stall after the streams opened counts.
+ * stalls' `during` lists: with `streamsFromMs`, a stall while they were open counts (until the
+ * last event of streams that all ended; the whole run when one stayed open).
  */
 export function loopBlockOf(r: RunResult, streamsFromMs?: number): LoopBlock {
+  const streams = r.actors.stream?.stream;
+  const streamsUntilMs = streams && streams.open === 0 && streams.events
+    ? (streamsFromMs ?? 0) + streams.firstEventMs.max + streams.eventsPerStream.max * Math.max(streams.gapMs.max, 1) + 50
+    : Infinity;
   const stall = verdict(r, 'event-loop-stall');
   const probe = r.actors.probe?.summary.latencyMs;
   const call = r.actors.call ? callOutcome(r).latencyMs : null;
-  const stalls = Array.isArray(stall?.evidence.stalls) ? (stall.evidence.stalls as { endMs?: unknown; lengthMs?: unknown; during?: unknown; selfLagMs?: unknown }[]) : [];
+  const stalls = Array.isArray(stall?.evidence.stalls) ? (stall.evidence.stalls as { startMs?: unknown; endMs?: unknown; lengthMs?: unknown; during?: unknown; selfLagMs?: unknown }[]) : [];
   const ours = stalls.filter((s) =>
-    streamsFromMs !== undefined ? (num(s.endMs) ?? 0) > streamsFromMs : Array.isArray(s.during) && s.during.includes('call'));
+    streamsFromMs !== undefined
+      ? (num(s.endMs) ?? 0) > streamsFromMs && (num(s.startMs) ?? 0) < streamsUntilMs
+      : Array.isArray(s.during) && s.during.includes('call'));
   const longest = ours.reduce((m, s) => Math.max(m, num(s.lengthMs) ?? 0), 0);
   // A stall with nothing of ours in flight (work left over in the server, a timer) is not this endpoint's.
   const status = stall?.status === 'detected' && !ours.length ? 'inconclusive' : (stall?.status ?? 'inconclusive');

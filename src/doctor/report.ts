@@ -83,6 +83,8 @@ export interface DoctorReport {
   elapsedMs: number;
   /** Interrupted (Ctrl-C) or the target went away: the endpoints not reached are not-measured. */
   partial: boolean;
+  /** Why it stopped early: Ctrl-C, or the service stopped answering (then exit 3). */
+  stoppedBy?: 'interrupt' | 'target-down';
   openapi: { source: string; title?: string; version?: string } | null;
   /** The cheapest endpoint, used to watch the event loop. */
   probe: { path: string; serviceTimeMs: number } | null;

@@ -49,7 +49,7 @@ export function renderDoctor(r: DoctorReport, opts: TerminalOptions): string {
   const doc = r.openapi ? `${inert(r.openapi.title ?? 'OpenAPI')}${r.openapi.version ? ` ${inert(r.openapi.version, 40)}` : ''} (${inert(r.openapi.source)})` : 'the paths given';
   out.push(bold(`wobbly ${r.tool.version} · doctor · ${inert(r.target)}`));
   out.push(`${r.endpoints.length} endpoint${r.endpoints.length === 1 ? '' : 's'} from ${doc}; probe ${r.probe ? `${inert(r.probe.path)} (${formatMs(r.probe.serviceTimeMs)})` : 'none'}`);
-  if (r.partial) out.push(paint(opts.color, 33, 'PARTIAL: stopped before every measurement ran'));
+  if (r.partial) out.push(paint(opts.color, 33, `PARTIAL: stopped before every measurement ran (${r.stoppedBy === 'target-down' ? 'the service stopped answering' : 'interrupted'})`));
   out.push('');
   const rows = r.endpoints.map((e) => [
     e.rank,

@@ -46,11 +46,19 @@ test('seed 002 as a one-liner: def endpoint, 1 s, -n 100 -c 50: the ab summary, 
   assert.equal(result.server?.command.includes('pools:app'), true);
 });
 
-test('--probe beside the load: the loop held by the heavy requests is seen; -t bounds the run', async () => {
+test('--probe beside the load: the loop held by the heavy requests is seen; -t bounds the run; --raw saves it for analyse', async () => {
   const json = join(dir, 'probe.json');
-  const r = await runCli([`${stall.url}/heavy?ms=300`, '-n', '6', '-c', '2', '-t', '3s', '--probe', '/live', '--json', json, '-q'], { timeoutMs: 30_000 });
+  const raw = join(dir, 'probe.wob');
+  const r = await runCli([`${stall.url}/heavy?ms=300`, '-n', '6', '-c', '2', '-t', '3s', '--probe', '/live', '--json', json, '--raw', raw, '-q'], { timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr);
   const result = read(json);
+  // The one-liner's run data, analysed again, is the same result (as `run --raw` then `analyse`).
+  const analysedJson = join(dir, 'probe-analysed.json');
+  const again = await runCli(['analyse', raw, '--json', analysedJson, '-q'], { timeoutMs: 30_000 });
+  assert.equal(again.code, 0, again.stderr);
+  const analysed = read(analysedJson);
+  assert.deepEqual(analysed.verdicts, result.verdicts);
+  assert.deepEqual(analysed.actors, result.actors);
   assert.equal(result.actors.load!.summary.requests, 6);
   assert.equal(result.actors.probe!.kind, 'probe');
   const v = verdict(result, 'event-loop-stall');

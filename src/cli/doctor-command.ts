@@ -12,6 +12,7 @@ import type { DoctorReport } from '../doctor/report.js';
 import { renderDoctor, inert } from '../report/doctor-table.js';
 import { writeFileAtomic } from '../report/write-file.js';
 import { TargetUnreachableError, checkReachable } from '../engine/preflight.js';
+import { parseTarget } from '../net/target.js';
 import { launchTarget } from '../server/lifecycle.js';
 import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../types.js';
@@ -91,7 +92,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
   const base = launched.scenario.target;
   try {
     if (server && !flags.quiet) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${base}\n`);
-    await checkReachable(base);
+    await checkReachable(parseTarget(base));
     let selection: Selection;
     let source: string;
     if (checked.paths) {
@@ -127,7 +128,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
         openapi: checked.paths ? null : { source, ...(selection.title ? { title: selection.title } : {}), ...(selection.version ? { version: selection.version } : {}) },
       },
       {
-        measure: (s) => execute(s, { interrupt: io.interrupt }),
+        measure: (s) => execute(s, { interrupt: io.interrupt, loadNice: io.loadNice }),
         now: () => performance.now(),
         progress: (line) => {
           if (!flags.quiet) io.err(`doctor: ${inert(line, 300)}\n`);

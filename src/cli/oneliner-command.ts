@@ -20,6 +20,8 @@ export interface OneLinerCliFlags extends CiFlags {
   probe?: string;
   timeout?: string;
   json?: string;
+  /** Save the run's data (gzip'd JSON) for `wobbly analyse`, as `run --raw` does. */
+  raw?: string;
   quiet?: boolean;
   expect: string[];
   server?: string;

@@ -11,7 +11,7 @@ import type { RunResult } from '../result/types.js';
 import { TargetUnreachableError } from '../engine/preflight.js';
 import type { Scenario } from '../types.js';
 import { VERSION } from '../version.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import type { Operation, Skipped } from './openapi.js';
 import { callScenario, concurrencyScenario, stallScenario, streamScenario, STALL_LEAD_MS, type DoctorTarget } from './scenarios.js';
 import { callOutcome, categoryOf, concurrencyOf, describe, loopBlockOf, rank, reproduceCommand, streamOf, type Measured } from './findings.js';

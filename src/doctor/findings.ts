@@ -2,12 +2,14 @@
 // sentence with the numbers, a one-line fix, the command that reproduces it. Pure. Reads only the
 // result's public JSON fields (verdicts' status and evidence, actors' summaries), not the analysis.
 import type { RunResult } from '../result/types.js';
-import type { Verdict, VerdictStatus } from '../types.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import type { VerdictStatus } from '../types.js';
+import type { VerdictId } from '../verdicts/registry.js';
+import { formatConcurrency, formatMs } from '../format.js';
 import type { Operation } from './openapi.js';
 import { CATEGORIES, type Category, type ConcurrencyFinding, type EndpointReport, type LoopBlock, type StreamFinding } from './report.js';
 
-const verdict = (r: RunResult, id: Verdict['id']) => r.verdicts.find((v) => v.id === id);
+// VerdictId, not Verdict['id'] (a string): a misspelt id would find nothing, silently.
+const verdict = (r: RunResult, id: VerdictId) => r.verdicts.find((v) => v.id === id);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** One call alone: its latency, status, error. */

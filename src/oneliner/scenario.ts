@@ -2,7 +2,8 @@
 // command reads -d @file before and hands its text in; every problem is collected at once and
 // thrown as a ScenarioError (exit 2, nothing sent), like a scenario file's.
 import { ScenarioError, type Problem } from '../scenario/problems.js';
-import { formatMs, parseDurationMs, parseRatePerSec } from '../scenario/units.js';
+import { parseDurationMs, parseRatePerSec } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import { expectationProblems } from '../expect/check.js';
 import type { ActorSpec, Scenario } from '../types.js';
 

@@ -2,7 +2,7 @@
 // one-line fix and the command that reproduces it. A pure function of the doctor's JSON; every
 // text that came from the server (paths, titles, error codes) is made inert before it is printed.
 import type { DoctorReport, EndpointReport } from '../doctor/report.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../format.js';
 import { paint, table, type TerminalOptions } from './terminal.js';
 
 const LABEL: Record<EndpointReport['category'], string> = {

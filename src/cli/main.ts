@@ -15,6 +15,8 @@ import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/
 import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
+import { doctorCommand, type DoctorFlags } from './doctor-command.js';
+import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -32,6 +34,23 @@ function collectTolerance(value: string, previous: Tolerances | undefined): Tole
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+/** What `run` and the one-liner share: the JSON, the saved run data, expectations, CI reports and the server to start. */
+function runOptions(cmd: Command): Command {
+  return cmd
+    .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('--raw <file>', 'save the run\'s data (gzip\'d JSON) to analyse again later with `wobbly analyse`')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('-e, --expect <expr>', 'an expectation, e.g. "probe.p99 < 200ms" or "verdict.event-loop-stall == clear" (repeatable; checked before the run)', collectList, [])
+    .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
+    .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
+    .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
+    .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
+    .option('--markdown <file>', 'write a Markdown summary')
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")');
 }
 
 function makeIo(interrupt: AbortSignal): Io {
@@ -69,24 +88,13 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
-  program
+  const run = program
     .command('run')
     .description('Run a scenario (a file, or the name of a built-in one) against a target.')
     .argument('<scenario>', 'scenario file (YAML or JSON) or built-in name (see `wobbly list`)')
     .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
-    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
-    .option('--json <file>', 'write the JSON result to this file (atomically)')
-    .option('--raw <file>', 'save the run\'s data (gzip\'d JSON) to analyse again later with `wobbly analyse`')
-    .option('-q, --quiet', 'print nothing but errors')
-    .option('-e, --expect <expr>', 'an expectation, e.g. "probe.p99 < 200ms" or "verdict.event-loop-stall == clear" (repeatable; checked before the run)', collectList, [])
-    .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
-    .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
-    .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
-    .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
-    .option('--markdown <file>', 'write a Markdown summary')
-    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
-    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
-    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {});
+  runOptions(run)
     .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
     });
@@ -178,8 +186,49 @@ export async function main(argv: string[]): Promise<number> {
       code = schemaCommand(io);
     });
 
+  program
+    .command('doctor')
+    .description('Diagnose a whole service: read its OpenAPI document, measure each safe endpoint within a time budget (service time, event-loop blocking, effective concurrency, streams) and rank them, worst first.')
+    .argument('[base-url]', 'the service\'s base URL, e.g. http://127.0.0.1:8000 (not needed with --server)')
+    .option('--openapi <path|file>', 'the OpenAPI document: a path on the service, or a saved file (default /openapi.json)')
+    .option('--paths <list>', 'no OpenAPI document: measure these GET paths instead, e.g. /health,/items,/users/1')
+    .option('--include <pattern>', 'only operations matching this pattern, e.g. "/items/*" or "GET /api/**" (repeatable)', collectList, [])
+    .option('--exclude <pattern>', 'leave out operations matching this pattern (repeatable)', collectList, [])
+    .option('--unsafe', 'also call POST, PUT, PATCH and DELETE operations (never without it)')
+    .option('-H, --header <"Name: value">', 'a header sent with every request, e.g. auth (repeatable)', collectList, [])
+    .option('--budget <duration>', 'time for all the measurements together, split fairly over the endpoints', '90s')
+    .option('--json <file>', 'write the doctor\'s JSON ({schemaVersion, kind: "doctor", endpoints, …}) to this file')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after')
+    .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
+    .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
+    .action(async (url: string | undefined, opts: DoctorFlags) => {
+      code = await doctorCommand(url, opts, io);
+    });
+
+  const oneLiner = program
+    .command(ONE_LINER_COMMAND, { hidden: true })
+    .description('ab/hey-style one-liner: a closed-model load on one URL (calibrated), the ab summary and the pool verdicts; `wobbly <URL> …` runs it.')
+    .usage('<URL> [-n N] [-c C] [-t 30s] [-H "K: V"]… [-m METHOD] [-d BODY | -d @file] [-T type] [--rate R/s] [--probe /health] [--json F]')
+    .argument('<url>', 'the URL to load, e.g. http://127.0.0.1:8000/items')
+    .option('-n <requests>', 'total requests (ab -n, hey -n); without -n and -t: 200')
+    .option('-c <concurrency>', 'concurrent connections, closed model (ab -c, hey -c); default 50, at most -n')
+    .option('-t <timelimit>', 'send for this long: "30s", or seconds as in ab -t (hey -z); -n without -t ends when the requests are answered')
+    .option('-H, --header <"Name: value">', 'a request header (repeatable; ab -H, hey -H)', collectList, [])
+    .option('-m, --method <method>', 'HTTP method (ab -m, hey -m); default GET, POST with -d')
+    .option('-d, --data <body>', 'request body, or @file to read it from a file (hey -d / -D, ab -p)')
+    .option('-T, --content-type <type>', 'Content-Type of the body (ab -T, hey -T); default text/plain')
+    .option('--rate <R/s>', 'open model instead: requests at a fixed rate, latency from the scheduled time (-c caps those in flight)')
+    .option('--probe <path>', 'a probe on this path of the same server, 50/s, beside the load: event-loop stalls')
+    .option('--timeout <duration>', 'per-request timeout (ab -s, hey -t); default 60s');
+  runOptions(oneLiner)
+    .action(async (url: string, opts: OneLinerCliFlags) => {
+      code = await oneLinerCommand(url, opts, io);
+    });
+  program.addHelpText('after', '\nOne-liner (ab/hey style):\n  wobbly <URL> [-n N] [-c C] [-t 30s] [--probe /health] …   (`wobbly <URL> --help` lists its flags)\n');
+
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(routeOneLiner(argv, program.commands.map((c) => c.name())), { from: 'user' });
   } catch (err) {
     code = handleError(err, io);
   } finally {

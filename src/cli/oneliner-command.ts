@@ -1,0 +1,86 @@
+// `wobbly <URL> -n N -c C …`: the one-liner. Its flags become a Scenario (src/oneliner/scenario.ts),
+// which then goes the way of `wobbly run`: server, run, report, JSON, CI reports, exit code.
+import { readFile } from 'node:fs/promises';
+import { oneLinerScenario, type OneLinerFlags } from '../oneliner/scenario.js';
+import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './io.js';
+import { baselineGate, type CiFlags } from './ci.js';
+import { exitCodeOf, runWithServer } from './run-command.js';
+
+export interface OneLinerCliFlags extends CiFlags {
+  n?: string;
+  c?: string;
+  t?: string;
+  header: string[];
+  method?: string;
+  data?: string;
+  contentType?: string;
+  rate?: string;
+  probe?: string;
+  timeout?: string;
+  json?: string;
+  /** Save the run's data (gzip'd JSON) for `wobbly analyse`, as `run --raw` does. */
+  raw?: string;
+  quiet?: boolean;
+  expect: string[];
+  server?: string;
+  serverEnv?: Record<string, string>;
+  serverReady?: string;
+}
+
+export async function oneLinerCommand(url: string, flags: OneLinerCliFlags, io: Io): Promise<number> {
+  const scenario = await buildScenario(url, flags, io);
+  if (!scenario) return EXIT.badInput;
+  const gate = await baselineGate(scenario, flags);
+  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady }, flags, io, gate);
+  return exitCodeOf(result);
+}
+
+/** The scenario, or undefined after printing every problem (nothing is sent then). */
+export async function buildScenario(url: string, flags: OneLinerCliFlags, io: Io) {
+  const input: OneLinerFlags = {
+    url,
+    requests: flags.n,
+    concurrency: flags.c,
+    timeLimit: flags.t,
+    headers: flags.header,
+    method: flags.method,
+    data: flags.data,
+    contentType: flags.contentType,
+    rate: flags.rate,
+    probe: flags.probe,
+    timeout: flags.timeout,
+    expect: flags.expect,
+  };
+  if (flags.data?.startsWith('@')) {
+    const path = flags.data.slice(1);
+    try {
+      input.dataFile = { path, text: await readFile(path, 'utf8') };
+    } catch (err) {
+      input.dataFile = { path, error: (err as NodeJS.ErrnoException).code ?? String(err) };
+    }
+  }
+  try {
+    return oneLinerScenario(input);
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+    for (const p of err.problems) io.err(`${formatProblem(p)}\n`);
+    const n = err.problems.length;
+    io.err(`wobbly: ${n} problem${n > 1 ? 's' : ''} in the command line; nothing was sent to the target (see \`wobbly <URL> --help\`).\n`);
+    return undefined;
+  }
+}
+
+/** The hidden command name the one-liner is parsed under. */
+export const ONE_LINER_COMMAND = 'one-liner';
+
+/**
+ * `wobbly http://…` and `wobbly -n 100 -c 10 http://…` (ab's and hey's order) are one-liners:
+ * the arguments do not start with a command and hold a URL. Everything else goes as typed.
+ */
+export function routeOneLiner(argv: string[], commands: readonly string[]): string[] {
+  const first = argv[0];
+  if (first === undefined || commands.includes(first) || ['-h', '--help', '-V', '--version'].includes(first)) return argv;
+  return argv.some((a) => /^https?:\/\//i.test(a)) ? [ONE_LINER_COMMAND, ...argv] : argv;
+}

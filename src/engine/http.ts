@@ -110,5 +110,4 @@ export function errorCode(err: unknown): string {
   }
 }
 
-/** Errors meaning nobody is listening (the target is down), as opposed to a slow or failing server. */
-export const DOWN_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'connection closed']);
+export { DOWN_ERRORS } from './down-errors.js';

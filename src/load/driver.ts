@@ -33,6 +33,7 @@ export interface DriverOptions {
   /** Claims one request of the amount; false when it is used up. */
   claim?(): boolean;
   extractor?: Extractor;
+  /** r is reused for the next answer: valid during the call only. */
   onResult(r: LoadResult): void;
 }
 
@@ -59,6 +60,8 @@ export class LoadDriver {
   private running = 0;
   private resolveRun: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** Handed to onResult for every answer (one object, not one per request: onResult copies what it keeps). */
+  private readonly result: LoadResult = { vu: 0, seq: 0, sentMs: 0, endMs: 0, status: 0, error: undefined, bodyBytes: 0, wireBytes: 0, gapMs: NaN, ids: undefined };
 
   constructor(private readonly o: DriverOptions) {
     const keepHeaders = Boolean(o.extractor?.hasResponse);
@@ -113,8 +116,17 @@ export class LoadDriver {
     const u = this.users[i]!;
     const endMs = this.o.now();
     u.lastEndMs = endMs;
-    const r: LoadResult = { vu: i, seq: u.seq++, sentMs: u.sentMs, endMs, status: res.status, bodyBytes: res.bodyBytes, wireBytes: res.wireBytes, gapMs: u.gapMs };
-    if (error) r.error = error;
+    const r = this.result;
+    r.vu = i;
+    r.seq = u.seq++;
+    r.sentMs = u.sentMs;
+    r.endMs = endMs;
+    r.status = res.status;
+    r.error = error || undefined;
+    r.bodyBytes = res.bodyBytes;
+    r.wireBytes = res.wireBytes;
+    r.gapMs = u.gapMs;
+    r.ids = undefined;
     const ex = this.o.extractor;
     if (ex?.hasResponse && !error) {
       const ids = ex.fromResponse(res.headers ?? {}, res.body ? res.body.toString('utf8') : undefined);

@@ -3,6 +3,7 @@
 // id, ...), how many distinct values each stream saw and how often it switched. Per stream only
 // a few numbers are kept once it is over, so 10,000 streams stay cheap.
 import { LatencyHistogram } from './latency-histogram.js';
+import type { StreamLag } from '../selfcheck/stream-lag.js';
 
 /** How a stream ended. */
 export type StreamEnd =
@@ -106,6 +107,8 @@ export class StreamStats {
   /** Finished streams that had a response (their silences are kept). */
   private recorded = 0;
   readonly identity: IdentityTally | undefined;
+  /** Loop lag of the thread that read the streams (self-check), once they are over. */
+  ownLag: StreamLag | undefined;
 
   constructor(
     identityField: string | undefined,

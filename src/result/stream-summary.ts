@@ -4,6 +4,7 @@ import type { StreamStats } from '../metrics/stream-stats.js';
 import { round } from '../metrics/timeline.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
+import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
 const quantiles = (h: LatencyHistogram) => {
@@ -35,5 +36,8 @@ export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: numbe
     bytes: stats.bytes,
     firstEventMs: quantiles(stats.firstEvent),
     gapMs: quantiles(stats.gaps),
+    ...(stats.ownLag
+      ? { ownLagMs: { thread: stats.ownLag.thread, p99: round(stats.ownLag.p99Ms, 1), max: round(stats.ownLag.maxMs, 1), explainsStalls: ownLagExplainsGaps(stats.ownLag, stalled, stallGapMs) } }
+      : {}),
   };
 }

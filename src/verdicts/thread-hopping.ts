@@ -32,6 +32,7 @@ function judgeOne(f: HoppingFacts): Verdict {
     distinctPerStream: f.distinctPerStream,
     ...(f.tooShort ? { streamsTooShort: f.tooShort } : {}),
     examples: f.examples,
+    ...(f.ownLag ? { ownLagMaxMs: Math.round(f.ownLag.maxMs * 10) / 10 } : {}), // self-check (issue 19)
   };
   const base = { id: 'thread-hopping' as const, hint: HOPPING_HINT, evidence };
   const what = noun(f.field);
@@ -50,6 +51,15 @@ function judgeOne(f: HoppingFacts): Verdict {
       summary:
         `${f.hoppingStreams} of ${f.streams} streams of ${f.label} were served by more than one ${what} ` +
         `(up to ${f.maxDistinctPerStream} ${what}s per stream, ${f.switches} switch${f.switches === 1 ? '' : 'es'} in all)${cause}.`,
+    };
+  }
+  // Self-check (issue 19): a streams thread that lagged enough to explain the stalls read events
+  // late, so the server's sends were held back and had less concurrency to hop under: no clear.
+  if (f.ownLag?.explainsStalls) {
+    return {
+      ...base,
+      status: 'inconclusive',
+      summary: `No stream of ${f.label} was served by more than one ${what}, but wobbly's own streams thread lagged up to ${Math.round(f.ownLag.maxMs)} ms while streams stalled: it read events late, so this may not be the server's behaviour. Run again with fewer streams or on a less busy machine.`,
     };
   }
   const fewStreams = f.streams < 4 ? ` With only ${plural(f.streams, 'stream')} at once a threadpool reuses its idle thread; hopping shows under concurrency, so try more streams.` : '';

@@ -5,7 +5,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { Client } from 'undici';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeRequest, Http1Connection, targetOf } from '../src/load/http1.js';
+import { runCli, tempDir } from './helpers.js';
 
 /** Longer than any answer takes on loopback: reaching it means the client hung. */
 const HANG_MS = 3000;
@@ -109,4 +112,29 @@ test('a request with CR or LF in its path or a header is refused before anything
   assert.throws(() => encodeRequest('GET', '/a', 'h', { 'X-A': 'v\r\nX-Injected: 1' }, undefined, 'u'), /header X-A: value contains CR, LF or NUL/);
   assert.throws(() => encodeRequest('GET', '/a', 'h', { 'X-A\r\nB': 'v' }, undefined, 'u'), /is not an HTTP token/);
   assert.throws(() => encodeRequest('GET\r\n', '/', 'h', {}, undefined, 'u'), /method .* is not an HTTP token/);
+});
+
+test('the CLI refuses a load whose path carries CR/LF: exit 2, a clear line, no request with the smuggled header reaches the server', async () => {
+  let smuggled = 0;
+  let requests = 0;
+  const server = createServer((socket) => {
+    socket.on('data', (d) => {
+      const text = d.toString('latin1');
+      requests += text.split('\r\n\r\n').length - 1;
+      if (/^X-Evil:/im.test(text)) smuggled++;
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push(server);
+  const port = (server.address() as { port: number }).port;
+  const dir = tempDir();
+  const file = join(dir, 'crlf.yaml');
+  writeFileSync(file, 'name: crlf\nduration: 1s\nactors:\n  - { name: load, kind: load, path: "/a\\r\\nX-Evil: 1", connections: 2, calibrate: 0 }\n');
+  const r = await runCli(['run', file, '--target', `http://127.0.0.1:${port}`, '--quiet']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(smuggled, 0);
+  assert.ok(requests <= 1, `at most the reachability check: ${requests}`);
 });

@@ -73,7 +73,8 @@ async function main(): Promise<number> {
     const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
     const load = result.actors.load!.load!;
     console.log(`load: ${load.complete.toLocaleString('en-US')} requests (${Math.round(load.requestsPerSec).toLocaleString('en-US')} req/s), ${load.failed} failed`);
-    const after1 = samples.filter((s) => s.x >= 1);
+    // From the first minute to the end of sending (the analysis and report after it are not the run).
+    const after1 = samples.filter((s) => s.x >= 1 && s.x < minutes);
     if (after1.length < 3) throw new Error('too few samples after the first minute');
     const perMin = slope(after1);
     const flat = perMin <= FLAT_MB_PER_MIN * 2 ** 20;

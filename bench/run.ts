@@ -1,7 +1,9 @@
 // `npm run bench`: wobbly's load actor against autocannon, wrk and hey (Debian packages; a
 // missing one is said so) on the same trivial loopback server, in interleaved rounds (A, B, C, A,
 // B, C, ...), then the probe's accuracy while the load runs at full speed.
-//   BENCH_ROUNDS=5 BENCH_SECONDS=4 BENCH_CONNECTIONS=50 BENCH_PROBE=0 npm run bench
+//   BENCH_ROUNDS=5 BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_PROBE=0 npm run bench
+// Rounds last 10 s (autocannon's own default duration): every tool's start-up and report (wobbly's
+// ~0.6 s of CPU, autocannon's ~0.3 s) count, spread over a typical run's requests.
 // Per tool and round: req/s, the generator's CPU time per request (user + sys of its process,
 // from the kernel's rusage via GNU time) and its peak RSS; min / median / max over the rounds,
 // and each peer's ratio to wobbly (median of the per-round ratios: rounds pair up in time, so a
@@ -15,7 +17,7 @@ import { autocannon, hey, timeMissing, wobbly, wrk, type Generator, type RoundFi
 import { cpus } from 'node:os';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** Goals against autocannon, same run: at least its req/s, at most 0.8 × its CPU per request. */
 const MIN_RPS_RATIO = 1.0;

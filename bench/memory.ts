@@ -2,6 +2,9 @@
 // over a long full-speed run. The CLI runs as its own process (a load at full speed on the Node
 // loopback server, and a probe), its RSS (all threads) read from /proc every 10 s; prints the
 // samples, and the slope after the first minute (least squares), which should be about zero.
+// RSS also holds heap pages V8 keeps committed and typed arrays that grow by doubling, so the
+// CLI runs with --trace-gc too: the live JS heap after each full GC (Mark-Compact), per thread,
+// is what a leak would make grow.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,8 +60,21 @@ async function main(): Promise<number> {
   const server = await stallServer();
   try {
     console.log(`wobbly memory over ${minutes} min: load ${connections} connections at full speed${probeRate ? ` + probe ${probeRate}/s` : ''} on ${server.url}; RSS every ${SAMPLE_MS / 1000} s`);
-    const child = spawn(process.execPath, [BIN, 'run', scenario, '--target', server.url, '--json', json, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--trace-gc', BIN, 'run', scenario, '--target', server.url, '--json', json, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const began = Date.now();
+    /** Per V8 isolate (thread): [minutes, live heap MB after a full GC]. */
+    const fullGcs = new Map<string, { x: number; y: number }[]>();
+    let partial = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const m = /^\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+)/.exec(line);
+        if (!m) continue;
+        if (!fullGcs.has(m[1]!)) fullGcs.set(m[1]!, []);
+        fullGcs.get(m[1]!)!.push({ x: (Date.now() - began) / 60_000, y: Number(m[3]) * 2 ** 20 });
+      }
+    });
     const samples: { x: number; y: number }[] = [];
     const timer = setInterval(() => {
       const rss = rssBytes(child.pid!);
@@ -82,7 +98,22 @@ async function main(): Promise<number> {
       `rss after the first minute: ${mb(after1[0]!.y)} → ${mb(after1.at(-1)!.y)} MB (max ${mb(Math.max(...after1.map((s) => s.y)))}); ` +
         `slope ${(perMin / 2 ** 20).toFixed(3)} MB/min (least squares over ${after1.length} samples) → ${flat ? 'flat' : 'GROWING'} (goal ≤ ${FLAT_MB_PER_MIN} MB/min)`,
     );
-    return flat ? 0 : 1;
+    let heapFlat = true;
+    let thread = 0;
+    for (const [, gcs] of fullGcs) {
+      const late = gcs.filter((s) => s.x >= 1 && s.x < minutes);
+      thread++;
+      if (late.length < 2) {
+        console.log(`thread ${thread}: ${gcs.length} full GCs (${late.length} after the first minute): too few for a slope; live heap ${gcs.map((g) => mb(g.y)).join(', ')} MB`);
+        continue;
+      }
+      const s = slope(late);
+      heapFlat &&= s <= FLAT_MB_PER_MIN * 2 ** 20;
+      console.log(
+        `thread ${thread}: live JS heap after each full GC from the first minute: ${late.map((g) => mb(g.y)).join(', ')} MB; slope ${(s / 2 ** 20).toFixed(3)} MB/min → ${s <= FLAT_MB_PER_MIN * 2 ** 20 ? 'flat' : 'GROWING'}`,
+      );
+    }
+    return flat && heapFlat ? 0 : 1;
   } finally {
     await server.stop();
   }

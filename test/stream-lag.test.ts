@@ -11,6 +11,9 @@ import { OFF_THREAD_STREAMS } from '../src/actors/stream.js';
 import { ownLagExplainsGaps } from '../src/selfcheck/stream-lag.js';
 import { judgeThreadHopping } from '../src/verdicts/thread-hopping.js';
 import type { HoppingFacts } from '../src/analysis/hopping.js';
+import { decodeRunData, encodeRunData } from '../src/run-data/file.js';
+import { resultOf } from '../src/pipeline.js';
+import { runData, scenario, streamActor, streamSpec } from './fixtures/run-data.js';
 
 let server: TestServer;
 const dir = tempDir();
@@ -43,6 +46,31 @@ test('thread-hopping: a clear becomes inconclusive when the streams thread lagge
   assert.equal(judge(facts).status, 'clear', 'no measurement: as before');
   const hopping = judge({ ...facts, hoppingStreams: 40, maxDistinctPerStream: 3, switches: 90, ownLag: { maxMs: 812.4, explainsStalls: true } });
   assert.equal(hopping.status, 'detected', 'events read late cannot make one stream show several thread ids');
+});
+
+test('the own lag is carried in RunData: a saved run gives the same self-check (lag against the stalls it explains or not)', () => {
+  const spec = streamSpec('streams', '/stable', 4);
+  const stable = Array.from({ length: 10 }, () => '7');
+  // Events 20 ms apart: the stall gap is max(1 s, 10 × 20 ms) = 1 s; one stream went 1.5 s silent.
+  const data = (maxMs: number) => {
+    const actor = streamActor(spec, [stable, stable, stable, stable]);
+    actor.stream!.silencesMs = [1500, 20, 20, 20];
+    actor.stream!.ownLag = { thread: 'main', p99Ms: maxMs / 2, maxMs };
+    return decodeRunData(encodeRunData(runData({ scenario: scenario([spec]), actors: [actor] })), 'run.wobbly');
+  };
+  for (const [maxMs, explains] of [[750, true], [749.9, false]] as const) {
+    const result = resultOf(data(maxMs));
+    const s = result.actors.streams!.stream!;
+    assert.deepEqual([s.stalled, s.stallGapMs, s.longestSilenceMs], [1, 1000, 1500]);
+    assert.deepEqual(s.ownLagMs, { thread: 'main', p99: Math.round((maxMs / 2) * 10) / 10, max: maxMs, explainsStalls: explains });
+    const v = result.verdicts.find((x) => x.id === 'thread-hopping')!;
+    assert.equal(v.evidence.ownLagMaxMs, maxMs);
+    assert.equal(v.status, explains ? 'inconclusive' : 'clear', `lag ${maxMs} ms against half the 1.5 s silence`);
+  }
+  const unmeasured = streamActor(spec, [stable, stable]);
+  const r = resultOf(runData({ scenario: scenario([spec]), actors: [unmeasured] }));
+  assert.equal(r.actors.streams!.stream!.ownLagMs, undefined, 'a run saved before the self-check: nothing invented');
+  assert.equal(r.verdicts.find((x) => x.id === 'thread-hopping')!.evidence.ownLagMaxMs, undefined);
 });
 
 async function runStreams(name: string, streams: number): Promise<RunResult> {

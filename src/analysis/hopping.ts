@@ -1,14 +1,14 @@
 // Thread hopping, seen from outside (seed 000): per stream, how many distinct values of the
 // identity field (the server thread id carried by each event) it saw, and how often it switched.
-import type { RunRecord } from '../engine/run.js';
-import type { StreamStats } from '../metrics/stream-stats.js';
+import type { RunData, StreamData } from '../run-data/types.js';
 import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
-import type { StreamSpec } from '../types.js';
+import type { ActorSpec, StreamSpec } from '../types.js';
+import { stallGapMs, stalledStreams } from './stream-stalls.js';
 
-function ownLagFacts(stats: StreamStats, spec: StreamSpec): Pick<HoppingFacts, 'ownLag'> {
+function ownLagFacts(stats: StreamData, spec: StreamSpec): Pick<HoppingFacts, 'ownLag'> {
   if (!stats.ownLag) return {};
-  const gapMs = stats.stallGapMs(spec.stallGapMs);
-  return { ownLag: { maxMs: stats.ownLag.maxMs, explainsStalls: ownLagExplainsGaps(stats.ownLag, stats.stalled(gapMs), gapMs) } };
+  const gapMs = stallGapMs(stats, spec.stallGapMs);
+  return { ownLag: { maxMs: stats.ownLag.maxMs, explainsStalls: ownLagExplainsGaps(stats.ownLag, stalledStreams(stats, gapMs), gapMs) } };
 }
 
 export interface HoppingFacts {
@@ -31,14 +31,14 @@ export interface HoppingFacts {
   ownLag?: { maxMs: number; explainsStalls: boolean };
 }
 
-export function analyseHopping(record: RunRecord, label: (spec: { method: string; path: string }) => string): HoppingFacts[] {
+export function analyseHopping(data: RunData, specs: ReadonlyMap<string, ActorSpec>, label: (spec: { method: string; path: string }) => string): HoppingFacts[] {
   const out: HoppingFacts[] = [];
-  for (const [name, rec] of record.actors) {
-    const tally = rec.stream?.identity;
+  for (const actor of data.actors) {
+    const tally = actor.stream?.identity;
     if (!tally) continue;
     out.push({
-      actor: name,
-      label: label(record.specs.get(name)!),
+      actor: actor.name,
+      label: label(specs.get(actor.name)!),
       field: tally.field,
       streams: tally.streams,
       tooShort: tally.tooShort,
@@ -47,8 +47,8 @@ export function analyseHopping(record: RunRecord, label: (spec: { method: string
       maxSwitchesPerStream: tally.maxSwitches,
       switches: tally.switches,
       distinctPerStream: Object.fromEntries([...tally.distinctHistogram].sort((a, b) => a[0] - b[0]).map(([d, n]) => [String(d), n])),
-      examples: tally.examples,
-      ...ownLagFacts(rec.stream!, record.specs.get(name) as StreamSpec),
+      examples: tally.examples.map((x) => ({ stream: x.stream, values: [...x.values] })),
+      ...ownLagFacts(actor.stream!, specs.get(actor.name) as StreamSpec),
     });
   }
   return out;

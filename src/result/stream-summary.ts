@@ -1,20 +1,22 @@
-// A stream actor's StreamStats → the `stream` section of its JSON result.
-import type { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { StreamStats } from '../metrics/stream-stats.js';
-import { round } from '../metrics/timeline.js';
+// A stream actor's StreamData → the `stream` section of its JSON result.
+import { stallGapMs, stalledStreams } from '../analysis/stream-stalls.js';
+import { round } from '../format.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { HistogramData, StreamData } from '../run-data/types.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
 import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
-const quantiles = (h: LatencyHistogram) => {
+const quantiles = (d: HistogramData | null) => {
+  const h = LatencyHistogram.fromData(d);
   const at = (p: number) => round(Math.min(h.percentile(p), h.maxMs), 2);
   return { p50: at(50), p90: at(90), p99: at(99), max: round(h.maxMs, 2) };
 };
 
-export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: number): StreamSummary {
-  const stallGapMs = stats.stallGapMs(spec.stallGapMs);
-  const stalled = stats.stalled(stallGapMs);
+export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number): StreamSummary {
+  const gapMs = stallGapMs(stats, spec.stallGapMs);
+  const stalled = stalledStreams(stats, gapMs);
   return {
     format: spec.format,
     streams: stats.started,
@@ -26,18 +28,18 @@ export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: numbe
     endedEarlyBy: Object.fromEntries(stats.endedEarlyBy),
     failedBy: Object.fromEntries(stats.failedBy),
     stalled: stalled.streams,
-    stallGapMs: round(stallGapMs, 1),
+    stallGapMs: round(gapMs, 1),
     longestSilenceMs: round(stalled.longestMs, 1),
     ...(spec.events !== undefined ? { expectedEvents: spec.events } : {}),
     events: stats.events,
     eventsPerSec: runMs > 0 ? round(stats.events / (runMs / 1000), 2) : 0,
-    eventsPerStream: { min: Number.isFinite(stats.minEventsPerStream) ? stats.minEventsPerStream : 0, max: stats.maxEventsPerStream },
+    eventsPerStream: { min: stats.minEventsPerStream ?? 0, max: stats.maxEventsPerStream },
     maxOpen: stats.maxOpen,
     bytes: stats.bytes,
     firstEventMs: quantiles(stats.firstEvent),
     gapMs: quantiles(stats.gaps),
     ...(stats.ownLag
-      ? { ownLagMs: { thread: stats.ownLag.thread, p99: round(stats.ownLag.p99Ms, 1), max: round(stats.ownLag.maxMs, 1), explainsStalls: ownLagExplainsGaps(stats.ownLag, stalled, stallGapMs) } }
+      ? { ownLagMs: { thread: stats.ownLag.thread, p99: round(stats.ownLag.p99Ms, 1), max: round(stats.ownLag.maxMs, 1), explainsStalls: ownLagExplainsGaps(stats.ownLag, stalled, gapMs) } }
       : {}),
   };
 }

@@ -1,13 +1,10 @@
 // The event-loop lag of the thread that read a stream actor's streams (its worker thread, or the
 // main thread below OFF_THREAD_STREAMS streams), self-checked like the probe thread's: a thread
 // that lagged reads events late, so gaps it can explain are not the server's.
+import type { StreamLag } from '../run-data/types.js';
 import type { LoopLagMonitor } from './loop-lag.js';
 
-export interface StreamLag {
-  thread: 'worker' | 'main';
-  p99Ms: number;
-  maxMs: number;
-}
+export type { StreamLag };
 
 export function streamLagOf(monitor: LoopLagMonitor, thread: StreamLag['thread']): StreamLag {
   return { thread, p99Ms: monitor.histogram.percentile(99), maxMs: monitor.histogram.maxMs };

@@ -2,7 +2,9 @@
 // the chunks of one response were produced on different threads and thread-locals break.
 import type { Analysis } from '../analysis/analyse.js';
 import type { HoppingFacts } from '../analysis/hopping.js';
+import { round } from '../format.js';
 import type { Verdict } from '../types.js';
+import { defineRule, type JudgedVerdict } from './rule.js';
 
 export const HOPPING_HINT =
   'Likely cause: a sync (plain `def`) generator given to StreamingResponse or sse_starlette\'s EventSourceResponse. Starlette drives it with ' +
@@ -20,8 +22,24 @@ function noun(field: string): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function judgeOne(f: HoppingFacts): Verdict {
-  const evidence = {
+export type HoppingEvidence = {
+  actor: string;
+  field: string;
+  streams: number;
+  hoppingStreams: number;
+  maxDistinctPerStream: number;
+  maxSwitchesPerStream: number;
+  switches: number;
+  /** Distinct values per stream → how many streams. */
+  distinctPerStream: Record<string, number>;
+  streamsTooShort?: number;
+  examples: { stream: number; values: string[] }[];
+  /** Self-check: the loop lag of the thread that read the streams (ms, max); unset: not measured. */
+  ownLagMaxMs?: number;
+};
+
+function judgeOne(f: HoppingFacts): JudgedVerdict<'thread-hopping', HoppingEvidence> {
+  const evidence: HoppingEvidence = {
     actor: f.actor,
     field: f.field,
     streams: f.streams,
@@ -32,7 +50,7 @@ function judgeOne(f: HoppingFacts): Verdict {
     distinctPerStream: f.distinctPerStream,
     ...(f.tooShort ? { streamsTooShort: f.tooShort } : {}),
     examples: f.examples,
-    ...(f.ownLag ? { ownLagMaxMs: Math.round(f.ownLag.maxMs * 10) / 10 } : {}), // self-check (issue 19)
+    ...(f.ownLag ? { ownLagMaxMs: round(f.ownLag.maxMs, 1) } : {}),
   };
   const base = { id: 'thread-hopping' as const, hint: HOPPING_HINT, evidence };
   const what = noun(f.field);
@@ -74,3 +92,32 @@ function judgeOne(f: HoppingFacts): Verdict {
 export function judgeThreadHopping(analysis: Analysis): Verdict[] {
   return (analysis.hopping ?? []).map(judgeOne);
 }
+
+/** "a ×3 → b → a": the values in order, repeats folded. */
+function runs(values: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j < values.length && values[j] === values[i]) j++;
+    out.push(j - i > 1 ? `${values[i]} ×${j - i}` : values[i]!);
+    i = j;
+  }
+  return out.join(' → ');
+}
+
+function evidenceLines(e: HoppingEvidence): string[] {
+  const dist = Object.entries(e.distinctPerStream ?? {})
+    .map(([d, n]) => `${d} → ${n} stream${n === 1 ? '' : 's'}`)
+    .join(', ');
+  const lines = [`${e.field} values per stream: ${dist}; ${e.switches} switches (at most ${e.maxSwitchesPerStream} in one stream)`];
+  for (const x of e.examples ?? []) lines.push(`stream #${x.stream + 1}: ${runs(x.values)}${x.values.length >= 12 ? ' …' : ''}`);
+  return lines;
+}
+
+export const threadHopping = defineRule({
+  id: 'thread-hopping',
+  reads: ['hopping'],
+  judge: (analysis) => (analysis.hopping ?? []).map(judgeOne),
+  evidenceLines,
+  blocksRecommendation: false,
+});

@@ -109,5 +109,3 @@ export function errorCode(err: unknown): string {
       return code;
   }
 }
-
-export { DOWN_ERRORS } from './down-errors.js';

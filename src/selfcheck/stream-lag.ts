@@ -7,7 +7,9 @@ import type { LoopLagMonitor } from './loop-lag.js';
 export type { StreamLag };
 
 export function streamLagOf(monitor: LoopLagMonitor, thread: StreamLag['thread']): StreamLag {
-  return { thread, p99Ms: monitor.histogram.percentile(99), maxMs: monitor.histogram.maxMs };
+  const h = monitor.histogram;
+  // A percentile read back from the histogram is its bucket's upper edge, which can pass the exact max.
+  return { thread, p99Ms: Math.min(h.percentile(99), h.maxMs), maxMs: h.maxMs };
 }
 
 /**

@@ -120,6 +120,9 @@ async function main(): Promise<void> {
       `wobbly's own event-loop delay: p99 ${result.self.eventLoopDelayP99Ms} ms, max ${result.self.eventLoopDelayMaxMs} ms ` +
         `(largest while opening ${lag(0, rampMs)}, while holding ${lag(rampMs + 500, rampMs + holdMs)}, at the end ${lag(rampMs + holdMs, Infinity)})`,
     );
+    if (s.ownLagMs) {
+      console.log(`the streams' own thread (${s.ownLagMs.thread}) loop lag: p99 ${s.ownLagMs.p99} ms, max ${s.ownLagMs.max} ms; ${s.stalled} streams stalled (no event for ${s.stallGapMs} ms)${s.ownLagMs.explainsStalls ? ': explained by that lag (self-check)' : ''}`);
+    }
     if (probeRate) {
       const p = result.actors.probe!;
       const stall = result.verdicts.find((v) => v.id === 'event-loop-stall');

@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { ActorRecorder, type LoadPhase } from '../metrics/actor-recorder.js';
 import { mergeMeters, slotMsFor, type LoadMeterData } from '../metrics/load-meter.js';
 import type { FromWorker, LoadWorkerData, ToWorker } from '../load/protocol.js';
+import { requestProblems } from '../load/http1.js';
+import { InputError } from '../input-error.js';
 import type { ClosedModelSpec, LoadSpec, SweepSpec } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorContext } from './context.js';
@@ -77,6 +79,10 @@ class LoadThreads {
       userAgent: `wobbly/${VERSION}`,
       nice: ctx.probesRun ? ctx.loadNice : 0,
     };
+    // CR/LF in the path or a header: refused before any thread starts (the scenario's validation
+    // should have said so already; this is the last line before the wire).
+    const problems = requestProblems(data.method, data.path, data.headers);
+    if (problems.length) throw new InputError(`actor ${spec.name}: request not sent: ${problems.join('; ')}`);
     const n = Math.max(1, Math.min(spec.workers, maxConnections));
     let starting = n;
     let started: () => void = () => undefined;

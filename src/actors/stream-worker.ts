@@ -4,6 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Clock } from '../net/clock.js';
 import type { StreamSpec } from '../types.js';
 import { runStreams, type StreamOp, type StreamReport } from './stream.js';
+import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
+import { streamLagOf } from '../selfcheck/stream-lag.js';
 
 const FLUSH_MS = 50;
 
@@ -32,8 +34,14 @@ const report: StreamReport = {
 };
 
 const timer = setInterval(flush, FLUSH_MS);
-await runStreams(data.spec, { clock: Clock.fromAbsolute(data.clockOrigin), origin: data.origin, basePath: data.basePath, stop: stop.signal }, report);
+const clock = Clock.fromAbsolute(data.clockOrigin);
+// This thread's own loop lag (self-check): a lagging thread reads events late.
+const lag = new LoopLagMonitor(() => clock.now());
+lag.start();
+await runStreams(data.spec, { clock, origin: data.origin, basePath: data.basePath, stop: stop.signal }, report);
+lag.stop();
 clearInterval(timer);
 flush();
+port.postMessage({ lag: streamLagOf(lag, 'worker') });
 port.postMessage('done');
 port.close();

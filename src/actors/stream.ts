@@ -19,6 +19,8 @@ import { compileExtractors, type Extractor } from '../protocols/extract.js';
 import { LineSplitter, SseParser, type SseEvent } from '../protocols/sse.js';
 import { StreamIdentity, StreamStats, type StreamEnd } from '../metrics/stream-stats.js';
 import type { ActorContext } from './context.js';
+import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
+import { streamLagOf, type StreamLag } from '../selfcheck/stream-lag.js';
 
 /** From this many streams on, a stream actor runs in a worker thread. */
 export const OFF_THREAD_STREAMS = 200;
@@ -289,7 +291,15 @@ export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<vo
     countIds: (ids) => ctx.recorder.countIds(ids),
     stats,
   };
-  if (spec.streams < OFF_THREAD_STREAMS) return runStreams(spec, { clock: ctx.clock, origin: ctx.target.origin, basePath: ctx.target.basePath, stop: ctx.stop }, report);
+  if (spec.streams < OFF_THREAD_STREAMS) {
+    // Self-check: the lag of the thread that reads the streams (here, the main one).
+    const lag = new LoopLagMonitor(() => ctx.clock.now());
+    lag.start();
+    await runStreams(spec, { clock: ctx.clock, origin: ctx.target.origin, basePath: ctx.target.basePath, stop: ctx.stop }, report);
+    lag.stop();
+    stats.ownLag = streamLagOf(lag, 'main');
+    return;
+  }
 
   const worker = new Worker(new URL('./stream-worker.js', import.meta.url), {
     workerData: { spec, origin: ctx.target.origin, basePath: ctx.target.basePath, clockOrigin: ctx.clock.absoluteOrigin },
@@ -298,8 +308,9 @@ export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<vo
   if (ctx.stop.aborted) onStop();
   else ctx.stop.addEventListener('abort', onStop, { once: true });
   let failed: unknown;
-  worker.on('message', (m: StreamOp[] | 'done') => {
+  worker.on('message', (m: StreamOp[] | 'done' | { lag: StreamLag }) => {
     if (m === 'done') void worker.terminate();
+    else if ('lag' in m) stats.ownLag = m.lag; // the worker's own loop lag (self-check)
     else applyStreamOps(m, report);
   });
   worker.on('error', (err) => (failed = err));

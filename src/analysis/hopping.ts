@@ -1,7 +1,15 @@
 // Thread hopping, seen from outside (seed 000): per stream, how many distinct values of the
 // identity field (the server thread id carried by each event) it saw, and how often it switched.
-import type { RunData } from '../run-data/types.js';
-import type { ActorSpec } from '../types.js';
+import type { RunData, StreamData } from '../run-data/types.js';
+import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
+import type { ActorSpec, StreamSpec } from '../types.js';
+import { stallGapMs, stalledStreams } from './stream-stalls.js';
+
+function ownLagFacts(stats: StreamData, spec: StreamSpec): Pick<HoppingFacts, 'ownLag'> {
+  if (!stats.ownLag) return {};
+  const gapMs = stallGapMs(stats, spec.stallGapMs);
+  return { ownLag: { maxMs: stats.ownLag.maxMs, explainsStalls: ownLagExplainsGaps(stats.ownLag, stalledStreams(stats, gapMs), gapMs) } };
+}
 
 export interface HoppingFacts {
   actor: string;
@@ -19,6 +27,8 @@ export interface HoppingFacts {
   /** Distinct values per stream → how many streams. */
   distinctPerStream: Record<string, number>;
   examples: { stream: number; values: string[] }[];
+  /** Self-check: the streams' thread lagged enough to explain their stalls (it read events late). */
+  ownLag?: { maxMs: number; explainsStalls: boolean };
 }
 
 export function analyseHopping(data: RunData, specs: ReadonlyMap<string, ActorSpec>, label: (spec: { method: string; path: string }) => string): HoppingFacts[] {
@@ -38,6 +48,7 @@ export function analyseHopping(data: RunData, specs: ReadonlyMap<string, ActorSp
       switches: tally.switches,
       distinctPerStream: Object.fromEntries([...tally.distinctHistogram].sort((a, b) => a[0] - b[0]).map(([d, n]) => [String(d), n])),
       examples: tally.examples.map((x) => ({ stream: x.stream, values: [...x.values] })),
+      ...ownLagFacts(actor.stream!, specs.get(actor.name) as StreamSpec),
     });
   }
   return out;

@@ -11,7 +11,7 @@ import type { ActorContext } from '../actors/context.js';
 import type { Health } from '../load/protocol.js';
 import { Clock } from '../net/clock.js';
 import { parseTarget } from '../net/target.js';
-import { DOWN_ERRORS } from '../net/http.js';
+import { DOWN_ERRORS } from '../net/down-errors.js';
 import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
 import { checkCalibrationAnswers } from './answered-error.js';
 import { endWhenDone } from './end-when-done.js';

@@ -33,6 +33,7 @@ export interface DriverOptions {
   /** Claims one request of the amount; false when it is used up. */
   claim?(): boolean;
   extractor?: Extractor;
+  /** r is reused for the next answer: valid during the call only. */
   onResult(r: LoadResult): void;
 }
 
@@ -42,8 +43,11 @@ const BACKOFF_MAX_MS = 250;
 
 interface User {
   conn: Http1Connection;
+  /** Called back by conn: made once per user, not once per request. */
+  onAnswer: (error: string | undefined, res: Http1Response) => void;
   seq: number;
   sentMs: number;
+  gapMs: number;
   lastEndMs: number;
   backoffMs: number;
   timer: NodeJS.Timeout | undefined;
@@ -56,12 +60,15 @@ export class LoadDriver {
   private running = 0;
   private resolveRun: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  /** Handed to onResult for every answer (one object, not one per request: onResult copies what it keeps). */
+  private readonly result: LoadResult = { vu: 0, seq: 0, sentMs: 0, endMs: 0, status: 0, error: undefined, bodyBytes: 0, wireBytes: 0, gapMs: NaN, ids: undefined };
 
   constructor(private readonly o: DriverOptions) {
     const keepHeaders = Boolean(o.extractor?.hasResponse);
     const keepBody = Boolean(o.extractor?.hasBody);
     for (let i = 0; i < o.connections; i++) {
-      this.users.push({ conn: new Http1Connection(o.target, { keepHeaders, keepBody }), seq: 0, sentMs: 0, lastEndMs: NaN, backoffMs: 0, timer: undefined, done: false });
+      const conn = new Http1Connection(o.target, { keepHeaders, keepBody });
+      this.users.push({ conn, onAnswer: (error, res) => this.answered(i, error, res), seq: 0, sentMs: 0, gapMs: NaN, lastEndMs: NaN, backoffMs: 0, timer: undefined, done: false });
     }
   }
 
@@ -98,34 +105,45 @@ export class LoadDriver {
   private next(i: number): void {
     const u = this.users[i]!;
     if (u.done) return;
-    if (this.aborted || this.o.now() >= this.o.sendUntilMs || (this.o.claim && !this.o.claim())) return this.stopUser(u);
     const sentMs = this.o.now();
+    if (this.aborted || sentMs >= this.o.sendUntilMs || (this.o.claim && !this.o.claim())) return this.stopUser(u);
     u.sentMs = sentMs;
-    const seq = u.seq++;
-    const gapMs = u.lastEndMs === u.lastEndMs ? sentMs - u.lastEndMs : NaN;
-    u.conn.send(this.o.request, this.o.isHead, (error: string | undefined, res: Http1Response) => {
-      const endMs = this.o.now();
-      u.lastEndMs = endMs;
-      const r: LoadResult = { vu: i, seq, sentMs, endMs, status: res.status, bodyBytes: res.bodyBytes, wireBytes: res.wireBytes, gapMs };
-      if (error) r.error = error;
-      const ex = this.o.extractor;
-      if (ex?.hasResponse && !error) {
-        const ids = ex.fromResponse(res.headers ?? {}, res.body ? res.body.toString('utf8') : undefined);
-        if (Object.keys(ids).length) r.ids = ids;
-      }
-      this.o.onResult(r);
-      if (error && res.status === 0 && error !== 'timeout' && error !== 'unfinished') {
-        // Nobody answered: do not spin; try again a little later.
-        u.backoffMs = Math.min(BACKOFF_MAX_MS, u.backoffMs ? u.backoffMs * 2 : BACKOFF_MIN_MS);
-        u.timer = setTimeout(() => {
-          u.timer = undefined;
-          this.next(i);
-        }, u.backoffMs);
-        return;
-      }
-      u.backoffMs = 0;
-      this.next(i);
-    });
+    u.gapMs = u.lastEndMs === u.lastEndMs ? sentMs - u.lastEndMs : NaN;
+    u.conn.send(this.o.request, this.o.isHead, u.onAnswer);
+  }
+
+  private answered(i: number, error: string | undefined, res: Http1Response): void {
+    const u = this.users[i]!;
+    const endMs = this.o.now();
+    u.lastEndMs = endMs;
+    const r = this.result;
+    r.vu = i;
+    r.seq = u.seq++;
+    r.sentMs = u.sentMs;
+    r.endMs = endMs;
+    r.status = res.status;
+    r.error = error || undefined;
+    r.bodyBytes = res.bodyBytes;
+    r.wireBytes = res.wireBytes;
+    r.gapMs = u.gapMs;
+    r.ids = undefined;
+    const ex = this.o.extractor;
+    if (ex?.hasResponse && !error) {
+      const ids = ex.fromResponse(res.headers ?? {}, res.body ? res.body.toString('utf8') : undefined);
+      if (Object.keys(ids).length) r.ids = ids;
+    }
+    this.o.onResult(r);
+    if (error && res.status === 0 && error !== 'timeout' && error !== 'unfinished') {
+      // Nobody answered: do not spin; try again a little later.
+      u.backoffMs = Math.min(BACKOFF_MAX_MS, u.backoffMs ? u.backoffMs * 2 : BACKOFF_MIN_MS);
+      u.timer = setTimeout(() => {
+        u.timer = undefined;
+        this.next(i);
+      }, u.backoffMs);
+      return;
+    }
+    u.backoffMs = 0;
+    this.next(i);
   }
 
   private stopUser(u: User): void {

@@ -5,7 +5,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Clock } from '../net/clock.js';
-import { DOWN_ERRORS } from '../net/http.js';
+import { DOWN_ERRORS } from '../net/down-errors.js';
 import { ActorRecorder } from '../metrics/actor-recorder.js';
 import { LoadMeter } from '../metrics/load-meter.js';
 import { compileExtractors } from '../protocols/extract.js';
@@ -51,10 +51,15 @@ async function runPhase(order: PhaseOrder): Promise<void> {
   const meter = new LoadMeter(d.slotMs, order.connections);
   const lag = new LoopLagMonitor(now);
   let health: Health = {};
+  // One sample object for every answer: the recorder keeps counts, not samples, in this thread.
+  const sample: Sample = { scheduledMs: 0, sentMs: 0, endMs: 0, status: 0, bytes: 0, error: undefined, ids: undefined };
   const onResult = (r: LoadResult): void => {
-    const sample: Sample = { scheduledMs: r.sentMs, sentMs: r.sentMs, endMs: r.endMs, status: r.status, bytes: r.bodyBytes };
-    if (r.error) sample.error = r.error;
-    if (r.ids) sample.ids = r.ids;
+    sample.scheduledMs = sample.sentMs = r.sentMs;
+    sample.endMs = r.endMs;
+    sample.status = r.status;
+    sample.bytes = r.bodyBytes;
+    sample.error = r.error;
+    sample.ids = r.ids;
     recorder.record(sample);
     meter.record(r);
     if (r.status > 0) {

@@ -2,7 +2,7 @@
 // events, the longest silence of each stream (for stalls), and, for the identity field (thread
 // id, ...), how many distinct values each stream saw and how often it switched. Per stream only
 // a few numbers are kept once it is over, so 10,000 streams stay cheap.
-import type { StreamData } from '../run-data/types.js';
+import type { StreamData, StreamLag } from '../run-data/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** How a stream ended. */
@@ -107,6 +107,8 @@ export class StreamStats {
   /** Finished streams that had a response (their silences are kept). */
   private recorded = 0;
   readonly identity: IdentityTally | undefined;
+  /** Loop lag of the thread that read the streams (self-check), once they are over. */
+  ownLag: StreamLag | undefined;
 
   constructor(
     identityField: string | undefined,
@@ -179,6 +181,7 @@ export class StreamStats {
             examples: id.examples.map((x) => ({ stream: x.stream, values: [...x.values] })),
           }
         : null,
+      ...(this.ownLag ? { ownLag: { ...this.ownLag } } : {}),
     };
   }
 

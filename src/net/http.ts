@@ -109,6 +109,3 @@ export function errorCode(err: unknown): string {
       return code;
   }
 }
-
-/** Errors meaning nobody is listening (the target is down), as opposed to a slow or failing server. */
-export const DOWN_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'connection closed']);

@@ -1,9 +1,11 @@
 // A stream actor's StreamData → the `stream` section of its JSON result.
+import { stallGapMs, stalledStreams } from '../analysis/stream-stalls.js';
 import { round } from '../format.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { HistogramData, StreamData } from '../run-data/types.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
+import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
 const quantiles = (d: HistogramData | null) => {
@@ -11,22 +13,6 @@ const quantiles = (d: HistogramData | null) => {
   const at = (p: number) => round(Math.min(h.percentile(p), h.maxMs), 2);
   return { p50: at(50), p90: at(90), p99: at(99), max: round(h.maxMs, 2) };
 };
-
-/** The stall gap in effect: the declared one, or max(1 s, 10 × the median gap). */
-export function stallGapMs(stats: StreamData, declared: number | undefined): number {
-  return declared ?? Math.max(1000, 10 * LatencyHistogram.fromData(stats.gaps).percentile(50));
-}
-
-/** Streams that went longer than gapMs without an event, and the longest silence. */
-export function stalledStreams(stats: StreamData, gapMs: number): { streams: number; longestMs: number } {
-  let streams = 0;
-  let longestMs = 0;
-  for (const s of stats.silencesMs) {
-    longestMs = Math.max(longestMs, s);
-    if (s > gapMs) streams++;
-  }
-  return { streams, longestMs };
-}
 
 export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number): StreamSummary {
   const gapMs = stallGapMs(stats, spec.stallGapMs);
@@ -52,5 +38,8 @@ export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number
     bytes: stats.bytes,
     firstEventMs: quantiles(stats.firstEvent),
     gapMs: quantiles(stats.gaps),
+    ...(stats.ownLag
+      ? { ownLagMs: { thread: stats.ownLag.thread, p99: round(stats.ownLag.p99Ms, 1), max: round(stats.ownLag.maxMs, 1), explainsStalls: ownLagExplainsGaps(stats.ownLag, stalled, gapMs) } }
+      : {}),
   };
 }

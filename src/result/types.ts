@@ -133,6 +133,8 @@ export interface StreamSummary {
   /** From the request to a stream's first event, and between consecutive events. */
   firstEventMs: { p50: number; p90: number; p99: number; max: number };
   gapMs: { p50: number; p90: number; p99: number; max: number };
+  /** Self-check: the loop lag of the thread that read the streams, and whether it explains the stalls (then they may be wobbly's). */
+  ownLagMs?: { thread: 'worker' | 'main'; p99: number; max: number; explainsStalls: boolean };
 }
 
 export interface ExpectationResult {

@@ -68,6 +68,13 @@ export interface StreamIdentityData {
   examples: { stream: number; values: string[] }[];
 }
 
+/** The loop lag of the thread that read a stream actor's streams (self-check, selfcheck/stream-lag.ts). */
+export interface StreamLag {
+  thread: 'worker' | 'main';
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface StreamData {
   started: number;
   responded: number;
@@ -85,6 +92,8 @@ export interface StreamData {
   /** Longest time without an event, per finished stream that had a response. */
   silencesMs: number[];
   identity: StreamIdentityData | null;
+  /** Unset: not measured (a run saved before it was). */
+  ownLag?: StreamLag;
 }
 
 /** A closed-model load meter (see metrics/load-meter.ts), JSON-safe. */

@@ -2,6 +2,7 @@
 // the chunks of one response were produced on different threads and thread-locals break.
 import type { Analysis } from '../analysis/analyse.js';
 import type { HoppingFacts } from '../analysis/hopping.js';
+import { round } from '../format.js';
 import type { Verdict } from '../types.js';
 import { defineRule, type JudgedVerdict } from './rule.js';
 
@@ -33,6 +34,8 @@ export type HoppingEvidence = {
   distinctPerStream: Record<string, number>;
   streamsTooShort?: number;
   examples: { stream: number; values: string[] }[];
+  /** Self-check: the loop lag of the thread that read the streams (ms, max); unset: not measured. */
+  ownLagMaxMs?: number;
 };
 
 function judgeOne(f: HoppingFacts): JudgedVerdict<'thread-hopping', HoppingEvidence> {
@@ -47,6 +50,7 @@ function judgeOne(f: HoppingFacts): JudgedVerdict<'thread-hopping', HoppingEvide
     distinctPerStream: f.distinctPerStream,
     ...(f.tooShort ? { streamsTooShort: f.tooShort } : {}),
     examples: f.examples,
+    ...(f.ownLag ? { ownLagMaxMs: round(f.ownLag.maxMs, 1) } : {}),
   };
   const base = { id: 'thread-hopping' as const, hint: HOPPING_HINT, evidence };
   const what = noun(f.field);
@@ -65,6 +69,15 @@ function judgeOne(f: HoppingFacts): JudgedVerdict<'thread-hopping', HoppingEvide
       summary:
         `${f.hoppingStreams} of ${f.streams} streams of ${f.label} were served by more than one ${what} ` +
         `(up to ${f.maxDistinctPerStream} ${what}s per stream, ${f.switches} switch${f.switches === 1 ? '' : 'es'} in all)${cause}.`,
+    };
+  }
+  // Self-check (issue 19): a streams thread that lagged enough to explain the stalls read events
+  // late, so the server's sends were held back and had less concurrency to hop under: no clear.
+  if (f.ownLag?.explainsStalls) {
+    return {
+      ...base,
+      status: 'inconclusive',
+      summary: `No stream of ${f.label} was served by more than one ${what}, but wobbly's own streams thread lagged up to ${Math.round(f.ownLag.maxMs)} ms while streams stalled: it read events late, so this may not be the server's behaviour. Run again with fewer streams or on a less busy machine.`,
     };
   }
   const fewStreams = f.streams < 4 ? ` With only ${plural(f.streams, 'stream')} at once a threadpool reuses its idle thread; hopping shows under concurrency, so try more streams.` : '';

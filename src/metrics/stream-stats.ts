@@ -3,6 +3,7 @@
 // id, ...), how many distinct values each stream saw and how often it switched. Per stream only
 // a few numbers are kept once it is over, so 10,000 streams stay cheap.
 import { LatencyHistogram } from './latency-histogram.js';
+import { StreamLaneLog, type LaneEvent } from './stream-lanes.js';
 
 /** How a stream ended. */
 export type StreamEnd =
@@ -106,6 +107,8 @@ export class StreamStats {
   /** Finished streams that had a response (their silences are kept). */
   private recorded = 0;
   readonly identity: IdentityTally | undefined;
+  /** The first streams' event times and identity values (for swimlanes). */
+  readonly lanes = new StreamLaneLog();
 
   constructor(
     identityField: string | undefined,
@@ -125,9 +128,10 @@ export class StreamStats {
   }
 
   /** An event arrived gapMs after the stream's previous one (or, for the first, after the request). */
-  onEvent(gapMs: number, first: boolean): void {
+  onEvent(gapMs: number, first: boolean, lane?: LaneEvent): void {
     this.events++;
     (first ? this.firstEvent : this.gaps).record(gapMs);
+    if (lane) this.lanes.add(lane);
   }
 
   /** A stream is over: how it ended, its events and bytes, its longest silence and its identity values. */

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
+import { inFlightWindows, latencyDistribution, requestPoints } from './chart-data.js';
 
 export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
@@ -44,6 +45,9 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
       timeline: rec.timeline.toJSON(record.durationMs),
       identities: Object.fromEntries([...rec.identities].map(([field, counts]) => [field, Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))])),
     };
+    const distribution = latencyDistribution(rec.latency);
+    if (distribution) result.latencyDistribution = distribution;
+    if (rec.log && (spec.kind === 'probe' || spec.kind === 'request')) result.points = requestPoints(rec.log, Object.keys(spec.extract)[0]);
     if (spec.kind === 'probe') {
       const stalls = analysis.stalls.find((s) => s.probe === name);
       result.probe = {
@@ -88,6 +92,7 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
     actors,
     verdicts,
     expectations,
+    ...(analysis.windows.length ? { inFlight: inFlightWindows(analysis.windows) } : {}),
     pass: expectations.every((e) => e.pass),
   };
 }

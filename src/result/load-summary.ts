@@ -3,6 +3,7 @@ import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency
 import type { LoadPhase } from '../metrics/load-meter.js';
 import { round } from '../metrics/timeline.js';
 import type { AbSummary, ConcurrencyResult, LoadPhaseResult, SweepResult } from './types.js';
+import { firstWaveAnswers } from './chart-data.js';
 
 /** ab's "Percentage of the requests served within a certain time" rows. */
 export const SERVED_WITHIN_PERCENTS = [50, 66, 75, 80, 90, 95, 98, 99, 100] as const;
@@ -58,7 +59,9 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
 }
 
 export function phaseResult(phase: LoadPhase, e: ConcurrencyEstimate): LoadPhaseResult {
-  return { ...abSummary(phase), concurrency: concurrencyResult(e) };
+  const concurrency = concurrencyResult(e);
+  if (phase.meter.firstWaveMs.length) concurrency.firstWave.answerMs = firstWaveAnswers(phase.meter.firstWaveMs);
+  return { ...abSummary(phase), concurrency };
 }
 
 export function sweepResult(phases: readonly LoadPhase[], a: SweepAnalysis): SweepResult {

@@ -4,6 +4,7 @@ import type { StreamStats } from '../metrics/stream-stats.js';
 import { round } from '../metrics/timeline.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
+import { streamLanes } from './chart-data.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
 const quantiles = (h: LatencyHistogram) => {
@@ -14,6 +15,7 @@ const quantiles = (h: LatencyHistogram) => {
 export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: number): StreamSummary {
   const stallGapMs = stats.stallGapMs(spec.stallGapMs);
   const stalled = stats.stalled(stallGapMs);
+  const lanes = streamLanes(stats);
   return {
     format: spec.format,
     streams: stats.started,
@@ -35,5 +37,6 @@ export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: numbe
     bytes: stats.bytes,
     firstEventMs: quantiles(stats.firstEvent),
     gapMs: quantiles(stats.gaps),
+    ...(lanes ? { lanes } : {}),
   };
 }

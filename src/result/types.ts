@@ -42,6 +42,42 @@ export interface ActorResult {
   load?: LoadPhaseResult;
   /** Sweep actors: one ab-like summary and estimate per step, and the knee. */
   sweep?: SweepResult;
+  /** For charts (HTML report): the latency at percentiles spaced for a log plot (HDR percentile plot), at most ~70 points. */
+  latencyDistribution?: PercentilePoint[];
+  /** For charts: probe and request actors' requests over time (at most MAX_POINTS; when thinned, the slowest of each run is kept). */
+  points?: RequestPoint[];
+}
+
+/** The latency at a percentile (0..100). */
+export interface PercentilePoint {
+  percentile: number;
+  ms: number;
+}
+
+/** One request, for charts: due time (ms since the start), latency (null: no answer), the identity field's value and connection reuse when known. */
+export interface RequestPoint {
+  t: number;
+  ms: number | null;
+  ok: boolean;
+  id?: string;
+  reused?: boolean;
+}
+
+/** A request (or a load phase) in flight, for charts: shaded on the timelines. */
+export interface InFlightResult {
+  actor: string;
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Per-stream event times and identity values, for swimlanes: the first streams and events only. */
+export interface StreamLanes {
+  /** The identity field the values are of. */
+  field?: string;
+  lanes: { stream: number; events: { t: number; id?: string }[] }[];
+  /** More streams or events were seen than are kept. */
+  truncated: boolean;
 }
 
 /** What `ab -c N` prints, for one closed-model phase (a load, or one step of a sweep). */
@@ -81,7 +117,8 @@ export interface ConcurrencyResult {
   latencyUnderLoadMs?: number;
   turnaroundMs?: number;
   window?: { startMs: number; endMs: number; requests: number };
-  firstWave: { requests: number; served: number; withinMs: number; group?: number };
+  /** answerMs (for charts): the answer time of each connection's first request, ascending (null: no answer), at most 500 (evenly by rank). */
+  firstWave: { requests: number; served: number; withinMs: number; group?: number; answerMs?: (number | null)[] };
   poolSizeEstimate?: number;
   outcome: 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
   reason?: string;
@@ -126,6 +163,8 @@ export interface StreamSummary {
   /** From the request to a stream's first event, and between consecutive events. */
   firstEventMs: { p50: number; p90: number; p99: number; max: number };
   gapMs: { p50: number; p90: number; p99: number; max: number };
+  /** For charts: each stream's events (swimlanes). */
+  lanes?: StreamLanes;
 }
 
 export interface ExpectationResult {
@@ -153,5 +192,7 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
   baseline?: BaselineComparison;
+  /** For charts: what was in flight when (requests, load phases), at most 200. */
+  inFlight?: InFlightResult[];
   pass: boolean;
 }

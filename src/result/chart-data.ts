@@ -1,0 +1,74 @@
+// The bounded extras of the JSON result that only charts need (the HTML report): a percentile
+// plot per actor, a probe's requests over time, the first wave's answer times, stream swimlanes,
+// what was in flight when. Each is capped so a long run keeps a small result.
+import type { InFlightWindow } from '../analysis/stalls.js';
+import { latencyOf, isOk } from '../metrics/actor-recorder.js';
+import type { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { SampleLog } from '../metrics/sample-log.js';
+import type { StreamStats } from '../metrics/stream-stats.js';
+import { round } from '../metrics/timeline.js';
+import type { InFlightResult, PercentilePoint, RequestPoint, StreamLanes } from './types.js';
+
+export const MAX_POINTS = 1000;
+export const MAX_FIRST_WAVE = 500;
+export const MAX_IN_FLIGHT = 200;
+
+/** Percentiles 100 × (1 − 2^(−i/4)): evenly spaced on a "1 in N" log axis, up to 99.999, then 100. */
+export function percentileTicks(): number[] {
+  const out: number[] = [];
+  for (let i = 0; ; i++) {
+    const p = 100 * (1 - 2 ** (-i / 4));
+    if (p > 99.999) break;
+    out.push(round(p, 4));
+  }
+  out.push(100);
+  return out;
+}
+
+export function latencyDistribution(h: LatencyHistogram): PercentilePoint[] | undefined {
+  if (!h.count) return undefined;
+  // HDR answers with the top of a value's bucket: clamp to the largest value seen.
+  return percentileTicks().map((p) => ({ percentile: p, ms: round(Math.min(p === 100 ? h.maxMs : h.percentile(p), h.maxMs), 3) }));
+}
+
+/** Every request of a low-rate actor, or (beyond MAX_POINTS) the slowest of each run of k, so stalls stay visible. */
+export function requestPoints(log: SampleLog, field: string | undefined): RequestPoint[] {
+  const samples = log.sortedBySchedule().filter((s) => s.error !== 'unfinished');
+  const k = Math.ceil(samples.length / MAX_POINTS);
+  const out: RequestPoint[] = [];
+  for (let i = 0; i < samples.length; i += k) {
+    let pick = samples[i]!;
+    for (let j = i + 1; j < Math.min(i + k, samples.length); j++) {
+      const s = samples[j]!;
+      if ((latencyOf(s) ?? Infinity) > (latencyOf(pick) ?? Infinity)) pick = s;
+    }
+    const ms = latencyOf(pick);
+    const id = field === undefined ? undefined : pick.ids?.[field];
+    out.push({
+      t: round(pick.scheduledMs, 1),
+      ms: ms === undefined ? null : round(ms, 2),
+      ok: isOk(pick),
+      ...(id !== undefined ? { id } : {}),
+      ...(pick.reused !== undefined ? { reused: pick.reused } : {}),
+    });
+  }
+  return out;
+}
+
+/** The first wave's answer times, ascending (Infinity → null), evenly thinned by rank beyond MAX_FIRST_WAVE. */
+export function firstWaveAnswers(ms: readonly number[]): (number | null)[] {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const n = sorted.length;
+  const keep = n <= MAX_FIRST_WAVE ? sorted : Array.from({ length: MAX_FIRST_WAVE }, (_, i) => sorted[Math.round((i * (n - 1)) / (MAX_FIRST_WAVE - 1))]!);
+  return keep.map((x) => (Number.isFinite(x) ? round(x, 1) : null));
+}
+
+export function streamLanes(stats: StreamStats): StreamLanes | undefined {
+  const lanes = stats.lanes.toJSON((x) => round(x, 1));
+  if (!lanes.length) return undefined;
+  return { ...(stats.identity ? { field: stats.identity.field } : {}), lanes, truncated: stats.lanes.truncated };
+}
+
+export function inFlightWindows(windows: readonly InFlightWindow[]): InFlightResult[] {
+  return windows.slice(0, MAX_IN_FLIGHT).map((w) => ({ actor: w.actor, label: w.label, startMs: round(w.startMs, 1), endMs: round(w.endMs, 1) }));
+}

@@ -27,7 +27,7 @@ export interface Point {
 export interface Series {
   name: string;
   color: string;
-  kind: 'line' | 'step' | 'dots' | 'bars' | 'ticks';
+  kind: 'line' | 'dots' | 'bars' | 'ticks';
   points: Point[];
   dashed?: boolean;
   /** Legend entry (default true). */
@@ -147,13 +147,8 @@ function title(t: string | undefined): string {
 function seriesSvg(s: Series, x: Scale, y: Scale, barSlot: number): string {
   const attrs = `class="series" data-series="${esc(s.name)}" data-kind="${s.kind}" data-points="${s.points.length}"`;
   const color = esc(s.color);
-  if (s.kind === 'line' || s.kind === 'step') {
-    const pts: string[] = [];
-    s.points.forEach((p, i) => {
-      if (s.kind === 'step' && i > 0) pts.push(`${n1(x(p.x))},${n1(y(s.points[i - 1]!.y))}`);
-      pts.push(`${n1(x(p.x))},${n1(y(p.y))}`);
-    });
-    // data-vertices: the points drawn, so a step line's extra corners are not counted as data.
+  if (s.kind === 'line') {
+    const pts = s.points.map((p) => `${n1(x(p.x))},${n1(y(p.y))}`);
     return `<g ${attrs}><polyline fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"${dashAttr(s)} points="${pts.join(' ')}"/></g>`;
   }
   if (s.kind === 'ticks') {

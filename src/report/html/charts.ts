@@ -22,9 +22,9 @@ function stallsOf(r: RunResult): Stall[] {
   return r.verdicts.filter((v) => v.id === 'event-loop-stall').flatMap((v) => ((v.evidence as { stalls?: Stall[] }).stalls ?? []));
 }
 
-/** In-flight windows of the other actors (a load's own window would shade its whole chart) and the stalls. */
+/** The heavy requests' in-flight windows (request actors; a load's phases would shade whole charts) and the stalls. */
 export function bandsFor(r: RunResult, actor: string | undefined): Band[] {
-  const windows = r.inFlight ?? Object.entries(r.actors).flatMap(([name, a]) => (a.requests ?? []).map((q) => ({ actor: name, label: a.request, startMs: q.sentMs, endMs: q.endMs })));
+  const windows = Object.entries(r.actors).flatMap(([name, a]) => (a.requests ?? []).map((q) => ({ actor: name, label: a.request, startMs: q.sentMs, endMs: q.endMs })));
   const bands: Band[] = windows
     .filter((w) => w.actor !== actor)
     .map((w) => ({ from: w.startMs / 1000, to: w.endMs / 1000, kind: 'inflight' as const, label: `${w.label} (${w.actor}) in flight ${fmtMs(w.startMs)} → ${fmtMs(w.endMs)}` }));
@@ -32,7 +32,11 @@ export function bandsFor(r: RunResult, actor: string | undefined): Band[] {
   return bands;
 }
 
-const runAxisS = (r: RunResult) => ({ label: 'time into the run (s)', min: 0, max: Math.max(r.durationMs / 1000, r.bucketMs / 1000) });
+/** One time axis for every chart of a run: to its end, or to the end of its last bucket. */
+const runAxisS = (r: RunResult) => {
+  const buckets = Math.max(1, ...Object.values(r.actors).map((a) => a.timeline.length));
+  return { label: 'time into the run (s)', min: 0, max: Math.max(r.durationMs, buckets * r.bucketMs) / 1000 };
+};
 
 /** Answers (or events) per second per bucket, failures too when there were any. */
 export function rateChart(id: string, r: RunResult, name: string, a: ActorResult): string {
@@ -57,7 +61,8 @@ export function bucketLatencyChart(id: string, r: RunResult, name: string, a: Ac
     { name: 'p50', color: PALETTE[0], kind: 'line', points: full.map((b) => ({ x: b.t + mid, y: b.p50, title: `${b.t}s: p50 ${fmtMs(b.p50)}` })) },
     { name: 'max', color: PALETTE[5], kind: 'line', dashed: true, points: full.map((b) => ({ x: b.t + mid, y: b.max, title: `${b.t}s: max ${fmtMs(b.max)}` })) },
   ];
-  return chart({ id: `${id}timeline-latency:${name}`, title: `${name}: p50 and max latency per bucket (ms, log scale)`, x: runAxisS(r), y: { label: 'latency (ms)', log: true, format: MS_FORMAT }, series, bands: bandsFor(r, name), height: 200 });
+  const what = a.kind === 'stream' ? 'gap between events' : 'latency';
+  return chart({ id: `${id}timeline-latency:${name}`, title: `${name}: p50 and max ${what} per bucket (ms, log scale)`, x: runAxisS(r), y: { label: `${what} (ms)`, log: true, format: MS_FORMAT }, series, bands: bandsFor(r, name), height: 200 });
 }
 
 /** Identity values, most frequent first: the first MAX_COLOURED_IDS get colours, the rest grey (one map per run, so a pid keeps its colour). */

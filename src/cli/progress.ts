@@ -50,7 +50,8 @@ export function liveLines(state: LiveState, opts: { color: boolean; width: numbe
   const w = Math.max(20, opts.width - 1);
   const pct = state.durationMs > 0 ? Math.min(100, Math.round((state.elapsedMs / state.durationMs) * 100)) : 0;
   const eta = Math.max(0, state.durationMs - state.elapsedMs);
-  const lines = [paint(opts.color, 1, fit(`${state.scenario}  ${secs(state.elapsedMs)} of ${secs(state.durationMs)}  ${pct}%  ETA ${secs(eta)}`, w))];
+  // Times first: on a narrow terminal the scenario's name is what gets cut.
+  const lines = [paint(opts.color, 1, fit(`${secs(state.elapsedMs)} of ${secs(state.durationMs)}  ${pct}%  ETA ${secs(eta)}  ${state.scenario}`, w))];
   const nameWidth = Math.min(24, Math.max(0, ...state.actors.map((a) => a.name.length)));
   for (const a of state.actors) {
     const unit = a.kind === 'stream' ? 'events/s' : 'ok/s';

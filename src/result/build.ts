@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
-import { inFlightWindows, latencyDistribution, requestPoints } from './chart-data.js';
+import { inFlightWindows, latencyDistribution, latencyHistogramBuckets, requestPoints } from './chart-data.js';
 
 export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
@@ -47,6 +47,8 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
     };
     const distribution = latencyDistribution(rec.latency);
     if (distribution) result.latencyDistribution = distribution;
+    const histogram = spec.kind === 'load' || spec.kind === 'sweep' ? latencyHistogramBuckets(rec.latency) : undefined;
+    if (histogram) result.latencyHistogram = histogram;
     if (rec.log && (spec.kind === 'probe' || spec.kind === 'request')) result.points = requestPoints(rec.log, Object.keys(spec.extract)[0]);
     if (spec.kind === 'probe') {
       const stalls = analysis.stalls.find((s) => s.probe === name);

@@ -7,7 +7,7 @@ import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { SampleLog } from '../metrics/sample-log.js';
 import type { StreamStats } from '../metrics/stream-stats.js';
 import { round } from '../metrics/timeline.js';
-import type { InFlightResult, PercentilePoint, RequestPoint, StreamLanes } from './types.js';
+import type { HistogramBucket, InFlightResult, PercentilePoint, RequestPoint, StreamLanes } from './types.js';
 
 export const MAX_POINTS = 1000;
 export const MAX_FIRST_WAVE = 500;
@@ -29,6 +29,38 @@ export function latencyDistribution(h: LatencyHistogram): PercentilePoint[] | un
   if (!h.count) return undefined;
   // HDR answers with the top of a value's bucket: clamp to the largest value seen.
   return percentileTicks().map((p) => ({ percentile: p, ms: round(Math.min(p === 100 ? h.maxMs : h.percentile(p), h.maxMs), 3) }));
+}
+
+export const HISTOGRAM_BUCKETS = 10;
+
+/** How many recorded latencies are at or below ms: a binary search over ranks (HDR answers the k-th value). */
+function countAtOrBelow(h: LatencyHistogram, ms: number): number {
+  let lo = 0;
+  let hi = h.count;
+  while (lo < hi) {
+    const k = Math.ceil((lo + hi) / 2);
+    if (h.percentile((100 * k) / h.count) <= ms) lo = k;
+    else hi = k - 1;
+  }
+  return lo;
+}
+
+/** hey's histogram: HISTOGRAM_BUCKETS equal-width buckets from the fastest to the slowest answer, counted from the HDR histogram. */
+export function latencyHistogramBuckets(h: LatencyHistogram): HistogramBucket[] | undefined {
+  if (!h.count) return undefined;
+  const min = h.minMs;
+  const max = Math.max(h.maxMs, h.percentile(100));
+  const width = (max - min) / HISTOGRAM_BUCKETS;
+  if (!(width > 0)) return [{ upToMs: round(max, 3), count: h.count }];
+  const out: HistogramBucket[] = [];
+  let below = 0;
+  for (let i = 1; i <= HISTOGRAM_BUCKETS; i++) {
+    const edge = i === HISTOGRAM_BUCKETS ? max : min + i * width;
+    const upTo = i === HISTOGRAM_BUCKETS ? h.count : countAtOrBelow(h, edge);
+    out.push({ upToMs: round(Math.min(edge, h.maxMs), 3), count: upTo - below });
+    below = upTo;
+  }
+  return out;
 }
 
 /** Every request of a low-rate actor, or (beyond MAX_POINTS) the slowest of each run of k, so stalls stay visible. */

@@ -44,8 +44,16 @@ export interface ActorResult {
   sweep?: SweepResult;
   /** For charts (HTML report): the latency at percentiles spaced for a log plot (HDR percentile plot), at most ~70 points. */
   latencyDistribution?: PercentilePoint[];
+  /** Load and sweep actors: hey's latency histogram (10 equal-width buckets from the fastest to the slowest answer). */
+  latencyHistogram?: HistogramBucket[];
   /** For charts: probe and request actors' requests over time (at most MAX_POINTS; when thinned, the slowest of each run is kept). */
   points?: RequestPoint[];
+}
+
+/** Answers with a latency above the previous bucket's upToMs and at most this one's. */
+export interface HistogramBucket {
+  upToMs: number;
+  count: number;
 }
 
 /** The latency at a percentile (0..100). */

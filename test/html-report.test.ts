@@ -73,6 +73,8 @@ test('fixed fixtures: every chart kind with the series and points the result hol
   assert.deepEqual(seriesOf(r, 's1/sweep-throughput:sweep'), [['throughput', 4], ['throughput', 4]]);
   assert.deepEqual(seriesOf(r, 's1/sweep-concurrency:sweep'), [['C measured', 4], ['C measured', 4], ['C = N (no limit)', 4]]);
   assert.deepEqual(chartById(r, 's1/sweep-concurrency:sweep').markers, ['knee: limit ≈ 4']);
+  assert.deepEqual(chartById(r, 's1/timeline-rate:sweep').markers, ['N=1', 'N=2', 'N=4', 'N=8']);
+  assert.deepEqual(seriesOf(r, 's1/histogram:load'), [['answers', 10]]);
   assert.equal(total(r, 's1/lanes:streams'), 12);
   assert.equal(chartById(r, 's1/lanes:streams').series.length, 3);
   // Head-of-line: 2 identities + new + reused connections (unknown had none).
@@ -132,6 +134,8 @@ test('a real load and sweep: the first wave in two waves of 4, the sweep against
   const s = result.actors.load!.load!.concurrency.serviceTimeMs!;
   assert.ok(wave.answerMs!.slice(0, 4).every((x) => x !== null && x < 1.5 * s) && wave.answerMs!.slice(4).every((x) => x !== null && x > 1.5 * s), JSON.stringify(wave));
   assert.deepEqual(seriesOf(r, 'first-wave:load')[0], ['first requests', 8]);
+  assert.deepEqual(seriesOf(r, 'histogram:load'), [['answers', result.actors.load!.latencyHistogram!.length]]);
+  assert.equal(chartById(r, 'timeline-rate:sweep').markers.length, result.actors.sweep!.sweep!.steps.length);
   const steps = result.actors.sweep!.sweep!.steps.length;
   assert.deepEqual(seriesOf(r, 'sweep-throughput:sweep').map(([, n]) => n), [steps, steps]);
   const knee = result.actors.sweep!.sweep!.knee;

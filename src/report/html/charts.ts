@@ -49,7 +49,9 @@ export function rateChart(id: string, r: RunResult, name: string, a: ActorResult
     { name: `${what}/s`, color: PALETTE[0], kind: 'bars', slot, ...(fails ? { group: { index: 0, of: 2 } } : {}), points: a.timeline.map((b) => ({ x: b.t + mid, y: b.count * perSec, title: `${b.t}s: ${b.count * perSec} ${what}/s` })) },
   ];
   if (fails) series.push({ name: 'failures/s', color: PALETTE[5], kind: 'bars', slot, group: { index: 1, of: 2 }, points: a.timeline.map((b) => ({ x: b.t + mid, y: b.failures * perSec, title: `${b.t}s: ${b.failures * perSec} failures/s` })) });
-  return chart({ id: `${id}timeline-rate:${name}`, title: `${name} (${a.request}): ${what} per second, per ${r.bucketMs} ms bucket`, x: runAxisS(r), y: { label: `${what}/s`, min: 0 }, series, bands: bandsFor(r, name), height: 200 });
+  // A sweep's steps, where each began (its phases are in the result's in-flight windows).
+  const steps = a.kind === 'sweep' ? (r.inFlight ?? []).filter((w) => w.actor === name).map((w) => ({ x: w.startMs / 1000, label: `N=${w.label.split('×').pop()}` })) : [];
+  return chart({ id: `${id}timeline-rate:${name}`, title: `${name} (${a.request}): ${what} per second, per ${r.bucketMs} ms bucket`, x: runAxisS(r), y: { label: `${what}/s`, min: 0 }, series, bands: bandsFor(r, name), markers: steps, height: 200 });
 }
 
 /** p50 and max latency per bucket (buckets with answers only), log scale. */
@@ -101,6 +103,21 @@ export function requestsChart(id: string, r: RunResult, name: string, a: ActorRe
     series,
     bands: bandsFor(r, name),
     height: 220,
+  });
+}
+
+/** hey's histogram as bars: answers per equal-width latency bucket (loads and sweeps). */
+export function histogramChart(id: string, name: string, a: ActorResult): string | undefined {
+  const h = a.latencyHistogram;
+  if (!h?.length || h.length < 2) return undefined;
+  const width = h[1]!.upToMs - h[0]!.upToMs;
+  return chart({
+    id: `${id}histogram:${name}`,
+    title: `${name}: latency histogram (answers per ${fmtMs(width)} bucket)`,
+    x: { label: 'latency (ms)', min: h[0]!.upToMs - width, max: h[h.length - 1]!.upToMs },
+    y: { label: 'answers', min: 0 },
+    series: [{ name: 'answers', color: PALETTE[0], kind: 'bars', slot: width, points: h.map((b) => ({ x: b.upToMs - width / 2, y: b.count, title: `up to ${fmtMs(b.upToMs)}: ${b.count}` })) }],
+    height: 200,
   });
 }
 

@@ -7,7 +7,7 @@ import { escapeHtml as esc } from './escape.js';
 import type { CompareReport, HtmlInput } from './input.js';
 import { STYLE } from './style.js';
 import { SVG_DEFS } from './svg.js';
-import { idColours, bucketLatencyChart, compareCharts, distributionChart, firstWaveChart, headOfLineCharts, lanesChart, rateChart, requestsChart, sweepCharts } from './charts.js';
+import { idColours, histogramChart, bucketLatencyChart, compareCharts, distributionChart, firstWaveChart, headOfLineCharts, lanesChart, rateChart, requestsChart, sweepCharts } from './charts.js';
 
 const fmtMs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${+v.toFixed(v >= 10 ? 0 : 2)} ms`);
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
@@ -62,6 +62,8 @@ function actorCharts(id: string, r: RunResult, name: string, a: ActorResult, col
   if (req) out.push(req);
   const wave = firstWaveChart(id, name, a);
   if (wave) out.push(wave);
+  const histogram = a.kind === 'load' ? histogramChart(id, name, a) : undefined;
+  if (histogram) out.push(histogram);
   out.push(...sweepCharts(id, name, a));
   const lanes = lanesChart(id, r, name, a, colours);
   if (lanes) out.push(lanes);

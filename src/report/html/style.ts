@@ -18,7 +18,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f0f2f5;padding:8px 10
 .toc a{color:#0060a0;font-weight:600;text-decoration:none;margin-right:8px}
 .dot{display:inline-block;font-size:11.5px;padding:1px 7px;border-radius:9px;margin:1px 2px;border:1px solid currentColor}
 .dot.detected{color:var(--detected)}.dot.inconclusive{color:var(--inconclusive)}.dot.clear{color:var(--clear)}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px;align-items:start}
 .card{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--clear);border-radius:8px;padding:12px 16px}
 .card.detected{border-left-color:var(--detected)}.card.inconclusive{border-left-color:var(--inconclusive)}
 .card header{display:flex;align-items:center;gap:10px}

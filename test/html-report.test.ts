@@ -126,13 +126,15 @@ test('a real stall run: timelines with the heavy request shaded and the stall ma
   assert.equal(readFileSync(again, 'utf8'), readFileSync(html, 'utf8'));
 });
 
-test('a real load and sweep: the first wave in two waves of 4, the sweep against N with its knee', async (t) => {
+test('a real load and sweep: the first wave (at most 4 early, a pool of 4), the sweep against N with its steps and knee', async (t) => {
   const { result, report: r } = await runToHtml(nodeServer('pool-server.js'), 'html-load.yaml', 'load-run', t);
   const wave = result.actors.load!.load!.concurrency.firstWave;
   assert.equal(wave.answerMs!.length, 8);
-  // A pool of 4, S = 100 ms: 4 answered in about S, 4 in about 2 S.
-  const s = result.actors.load!.load!.concurrency.serviceTimeMs!;
-  assert.ok(wave.answerMs!.slice(0, 4).every((x) => x !== null && x < 1.5 * s) && wave.answerMs!.slice(4).every((x) => x !== null && x > 1.5 * s), JSON.stringify(wave));
+  // A pool of 4 slots of 100 ms: every answer takes at least 100 ms, and at most 4 come before
+  // 200 ms (a second-wave request waits for a slot first). A busy machine only delays answers.
+  const answers = wave.answerMs!.map((x) => x ?? Infinity);
+  assert.deepEqual(answers, [...answers].sort((a, b) => a - b), 'ascending');
+  assert.ok(answers[0]! >= 99 && answers.filter((x) => x < 200).length <= 4, JSON.stringify(wave));
   assert.deepEqual(seriesOf(r, 'first-wave:load')[0], ['first requests', 8]);
   assert.deepEqual(seriesOf(r, 'histogram:load'), [['answers', result.actors.load!.latencyHistogram!.length]]);
   assert.equal(chartById(r, 'timeline-rate:sweep').markers.length, result.actors.sweep!.sweep!.steps.length);

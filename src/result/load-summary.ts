@@ -61,7 +61,7 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
 export function phaseResult(phase: LoadPhase, e: ConcurrencyEstimate): LoadPhaseResult {
   const concurrency = concurrencyResult(e);
   if (phase.meter.firstWaveMs.length) concurrency.firstWave.answerMs = firstWaveAnswers(phase.meter.firstWaveMs);
-  return { ...abSummary(phase), concurrency };
+  return { ...abSummary(phase), concurrency, startMs: round(phase.startMs, 1), endMs: round(phase.endMs, 1) };
 }
 
 export function sweepResult(phases: readonly LoadPhase[], a: SweepAnalysis): SweepResult {

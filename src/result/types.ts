@@ -135,6 +135,9 @@ export interface ConcurrencyResult {
 
 export interface LoadPhaseResult extends AbSummary {
   concurrency: ConcurrencyResult;
+  /** For charts: when the phase began and when its last request ended (ms since the run's start). */
+  startMs?: number;
+  endMs?: number;
 }
 
 export interface SweepResult {

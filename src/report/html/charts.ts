@@ -49,8 +49,8 @@ export function rateChart(id: string, r: RunResult, name: string, a: ActorResult
     { name: `${what}/s`, color: PALETTE[0], kind: 'bars', slot, ...(fails ? { group: { index: 0, of: 2 } } : {}), points: a.timeline.map((b) => ({ x: b.t + mid, y: b.count * perSec, title: `${b.t}s: ${b.count * perSec} ${what}/s` })) },
   ];
   if (fails) series.push({ name: 'failures/s', color: PALETTE[5], kind: 'bars', slot, group: { index: 1, of: 2 }, points: a.timeline.map((b) => ({ x: b.t + mid, y: b.failures * perSec, title: `${b.t}s: ${b.failures * perSec} failures/s` })) });
-  // A sweep's steps, where each began (its phases are in the result's in-flight windows).
-  const steps = a.kind === 'sweep' ? (r.inFlight ?? []).filter((w) => w.actor === name).map((w) => ({ x: w.startMs / 1000, label: `N=${w.label.split('×').pop()}` })) : [];
+  // A sweep's steps, where each began.
+  const steps = (a.sweep?.steps ?? []).flatMap((p) => (p.startMs === undefined ? [] : [{ x: p.startMs / 1000, label: `N=${p.connections}` }]));
   return chart({ id: `${id}timeline-rate:${name}`, title: `${name} (${a.request}): ${what} per second, per ${r.bucketMs} ms bucket`, x: runAxisS(r), y: { label: `${what}/s`, min: 0 }, series, bands: bandsFor(r, name), markers: steps, height: 200 });
 }
 

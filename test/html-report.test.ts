@@ -38,18 +38,28 @@ async function open(file: string, shot: string, t: { diagnostic(m: string): void
   return r;
 }
 
-/** `wobbly run <fixture> --json --html` against a test server; the result, and the page opened. */
+/** `wobbly run <fixture> --json --html --raw` against a test server; the result, and the page opened. */
 async function runToHtml(server: () => Promise<TestServer>, fixture: string, name: string, t: { diagnostic(m: string): void }) {
   const target = await server();
   try {
     const html = join(dir, `${name}.html`);
     const json = join(dir, `${name}.json`);
-    const run = await runCli(['run', join(ROOT, 'test/fixtures', fixture), '--target', target.url, '--json', json, '--html', html, '--quiet']);
+    const raw = join(dir, `${name}.wob`);
+    const run = await runCli(['run', join(ROOT, 'test/fixtures', fixture), '--target', target.url, '--json', json, '--html', html, '--raw', raw, '--quiet']);
     assert.equal(run.code, 0, run.stderr);
-    return { result: JSON.parse(readFileSync(json, 'utf8')) as RunResult, report: await open(html, name, t), html, json };
+    return { result: JSON.parse(readFileSync(json, 'utf8')) as RunResult, report: await open(html, name, t), html, json, raw };
   } finally {
     await target.stop();
   }
+}
+
+/** `wobbly analyse RAW --html` recomputes every chart field from the saved run: the page the run wrote, byte for byte. */
+async function assertAnalyseSamePage(raw: string, html: string, name: string, t: { diagnostic(m: string): void }): Promise<OpenedReport> {
+  const again = join(dir, `${name}-analysed.html`);
+  const r = await runCli(['analyse', raw, '--html', again, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(again, 'utf8'), readFileSync(html, 'utf8'));
+  return open(again, `${name}-analysed`, t);
 }
 
 const nodeServer = (script: string) => () => startServer(join(ROOT, 'dist/test/servers', script));
@@ -98,16 +108,22 @@ test('markup in the scenario, the verdicts and the identities is shown as text a
   for (const text of [`fixture ${SCRIPT_ID}`, IMG_ID, `note=${SCRIPT_ID}`, '<b>bold?</b>']) assert.ok(r.text.includes(text), `"${text}" is not shown as text`);
 
   // The same from a real server: its JSON bodies and SSE events carry the markup.
-  const { result, report: real } = await runToHtml(nodeServer('markup-server.js'), 'html-markup.yaml', 'markup-run', t);
+  const { result, report: real, raw, html } = await runToHtml(nodeServer('markup-server.js'), 'html-markup.yaml', 'markup-run', t);
   assert.deepEqual(Object.keys(result.actors.probe!.identities.who!).sort(), [SCRIPT_ID, IMG_ID].sort(), 'the server sent the markup');
   assert.equal(real.pwned, undefined, 'a script from the server ran');
   assert.ok(real.text.includes('<script>alert(1)</script>'), 'scenario description shown as text');
   const lanes = chartById(real, 'lanes:streams').series.map((s) => s.name).sort();
   assert.deepEqual(lanes, ['who <b onmouseover="window.__pwned=3">0</b>', 'who <b onmouseover="window.__pwned=3">1</b>']);
+
+  // The stream lanes travel in the saved run: `analyse --html` draws the same swimlanes.
+  assert.ok(result.actors.streams!.stream!.lanes!.lanes.length > 0);
+  const analysed = await assertAnalyseSamePage(raw, html, 'markup-run', t);
+  assert.deepEqual(seriesOf(analysed, 'lanes:streams'), seriesOf(real, 'lanes:streams'));
+  assert.equal(analysed.pwned, undefined, 'a script from the server ran');
 });
 
 test('a real stall run: timelines with the heavy request shaded and the stall marked, each probe request drawn', async (t) => {
-  const { result, report: r, html, json } = await runToHtml(stallServer, 'stall.yaml', 'stall-run', t);
+  const { result, report: r, html, json, raw } = await runToHtml(stallServer, 'stall.yaml', 'stall-run', t);
   const probe = result.actors.probe!;
   assert.equal(total(r, 'timeline-rate:probe'), probe.timeline.length);
   assert.deepEqual(seriesOf(r, 'timeline-latency:probe').map(([, n]) => n), [2, 2].map(() => probe.timeline.filter((b) => b.count > 0).length));
@@ -124,10 +140,16 @@ test('a real stall run: timelines with the heavy request shaded and the stall ma
   const rep = await runCli(['report', json, '--html', again]);
   assert.equal(rep.code, 0, rep.stderr);
   assert.equal(readFileSync(again, 'utf8'), readFileSync(html, 'utf8'));
+
+  // `wobbly analyse --html` recomputes the probe's points, the distribution and what was in flight from the saved run.
+  assert.ok(result.inFlight!.length > 0);
+  const analysed = await assertAnalyseSamePage(raw, html, 'stall-run', t);
+  assert.deepEqual(seriesOf(analysed, 'requests:probe'), seriesOf(r, 'requests:probe'));
+  assert.deepEqual(chartById(analysed, 'requests:probe').bands, chartById(r, 'requests:probe').bands);
 });
 
 test('a real load and sweep: the first wave (at most 4 early, a pool of 4), the sweep against N with its steps and knee', async (t) => {
-  const { result, report: r } = await runToHtml(nodeServer('pool-server.js'), 'html-load.yaml', 'load-run', t);
+  const { result, report: r, raw, html } = await runToHtml(nodeServer('pool-server.js'), 'html-load.yaml', 'load-run', t);
   const wave = result.actors.load!.load!.concurrency.firstWave;
   assert.equal(wave.answerMs!.length, 8);
   // A pool of 4 slots of 100 ms: every answer takes at least 100 ms, and at most 4 come before
@@ -142,6 +164,11 @@ test('a real load and sweep: the first wave (at most 4 early, a pool of 4), the 
   assert.deepEqual(seriesOf(r, 'sweep-throughput:sweep').map(([, n]) => n), [steps, steps]);
   const knee = result.actors.sweep!.sweep!.knee;
   assert.deepEqual(chartById(r, 'sweep-concurrency:sweep').markers, knee ? [`knee: limit ≈ ${knee.limit}`] : []);
+
+  // From the saved run: the first wave (from the phases), the histogram (from the HDR data) and the step marks.
+  const analysed = await assertAnalyseSamePage(raw, html, 'load-run', t);
+  for (const id of ['first-wave:load', 'histogram:load', 'sweep-throughput:sweep']) assert.deepEqual(seriesOf(analysed, id), seriesOf(r, id), id);
+  assert.deepEqual(chartById(analysed, 'timeline-rate:sweep').markers, chartById(r, 'timeline-rate:sweep').markers);
 });
 
 test('demo --html: one page, a section per scenario, swimlanes with every kept event, head-of-line groups', async (t) => {

@@ -1,5 +1,7 @@
 // Per-stream event times and identity values for the HTML swimlanes, in fixed memory: only the
 // first MAX_LANES streams and their first MAX_LANE_EVENTS events are kept.
+import type { StreamLanesData } from '../run-data/types.js';
+
 export const MAX_LANES = 64;
 export const MAX_LANE_EVENTS = 200;
 
@@ -30,10 +32,11 @@ export class StreamLaneLog {
     lane.push(e.id === undefined ? { t: e.atMs } : { t: e.atMs, id: e.id });
   }
 
-  /** The lanes by stream number. */
-  toJSON(round: (x: number) => number): { stream: number; events: { t: number; id?: string }[] }[] {
-    return [...this.lanes]
-      .sort((a, b) => a[0] - b[0])
-      .map(([stream, events]) => ({ stream, events: events.map((e) => ({ ...e, t: round(e.t) })) }));
+  /** The lanes by stream number, JSON-safe (copies). */
+  toData(): StreamLanesData {
+    return {
+      lanes: [...this.lanes].sort((a, b) => a[0] - b[0]).map(([stream, events]) => ({ stream, events: events.map((e) => ({ ...e })) })),
+      truncated: this.truncated,
+    };
   }
 }

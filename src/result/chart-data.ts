@@ -2,11 +2,11 @@
 // plot per actor, a probe's requests over time, the first wave's answer times, stream swimlanes,
 // what was in flight when. Each is capped so a long run keeps a small result.
 import type { InFlightWindow } from '../analysis/stalls.js';
+import { round } from '../format.js';
 import { latencyOf, isOk } from '../metrics/actor-recorder.js';
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { SampleLog } from '../metrics/sample-log.js';
-import type { StreamStats } from '../metrics/stream-stats.js';
-import { round } from '../metrics/timeline.js';
+import type { Sample } from '../types.js';
+import type { StreamData } from '../run-data/types.js';
 import type { HistogramBucket, InFlightResult, PercentilePoint, RequestPoint, StreamLanes } from './types.js';
 
 export const MAX_POINTS = 1000;
@@ -64,8 +64,8 @@ export function latencyHistogramBuckets(h: LatencyHistogram): HistogramBucket[] 
 }
 
 /** Every request of a low-rate actor, or (beyond MAX_POINTS) the slowest of each run of k, so stalls stay visible. */
-export function requestPoints(log: SampleLog, field: string | undefined): RequestPoint[] {
-  const samples = log.sortedBySchedule().filter((s) => s.error !== 'unfinished');
+export function requestPoints(all: readonly Sample[], field: string | undefined): RequestPoint[] {
+  const samples = all.filter((s) => s.error !== 'unfinished').sort((a, b) => a.scheduledMs - b.scheduledMs);
   const k = Math.ceil(samples.length / MAX_POINTS);
   const out: RequestPoint[] = [];
   for (let i = 0; i < samples.length; i += k) {
@@ -87,17 +87,17 @@ export function requestPoints(log: SampleLog, field: string | undefined): Reques
   return out;
 }
 
-/** The first wave's answer times, ascending (Infinity → null), evenly thinned by rank beyond MAX_FIRST_WAVE. */
-export function firstWaveAnswers(ms: readonly number[]): (number | null)[] {
-  const sorted = [...ms].sort((a, b) => a - b);
+/** The first wave's answer times, ascending (null: no answer, last), evenly thinned by rank beyond MAX_FIRST_WAVE. */
+export function firstWaveAnswers(ms: readonly (number | null)[]): (number | null)[] {
+  const sorted = ms.map((x) => x ?? Infinity).sort((a, b) => a - b);
   const n = sorted.length;
   const keep = n <= MAX_FIRST_WAVE ? sorted : Array.from({ length: MAX_FIRST_WAVE }, (_, i) => sorted[Math.round((i * (n - 1)) / (MAX_FIRST_WAVE - 1))]!);
   return keep.map((x) => (Number.isFinite(x) ? round(x, 1) : null));
 }
 
-export function streamLanes(stats: StreamStats): StreamLanes | undefined {
-  const lanes = stats.lanes.toJSON((x) => round(x, 1));
-  if (!lanes.length) return undefined;
+export function streamLanes(stats: StreamData): StreamLanes | undefined {
+  if (!stats.lanes?.lanes.length) return undefined;
+  const lanes = stats.lanes.lanes.map(({ stream, events }) => ({ stream, events: events.map((e) => ({ ...e, t: round(e.t, 1) })) }));
   return { ...(stats.identity ? { field: stats.identity.field } : {}), lanes, truncated: stats.lanes.truncated };
 }
 

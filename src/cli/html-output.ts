@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { renderHtml, type CompareReport, type HtmlInput } from '../report/html/index.js';
 import { writeFileAtomic } from '../report/write-file.js';
-import { InputError, readResult } from '../result/read.js';
+import { InputError } from '../input-error.js';
+import { readResult } from '../result/read.js';
 import type { Io } from './io.js';
 
 export async function writeHtml(file: string, input: HtmlInput, io: Io, quiet: boolean | undefined): Promise<void> {

@@ -215,6 +215,6 @@ test('on a terminal: colours and a progress line; with NO_COLOR neither', { skip
   assert.match(plain, /clear\s+event-loop-stall/);
   assert.doesNotMatch(plain, /\u001b/);
   const colored = onTerminal({ TERM: 'xterm' });
-  assert.match(colored, /\r\u001b\[2Ktest-latency \d\.\ds\/1s/, 'progress line');
+  assert.match(colored, /\r\u001b\[0J\u001b\[1m\d\.\d s of 1\.0 s {2}\d+% {2}ETA \d\.\d s {2}test-latency/, 'live view');
   assert.match(colored, /\u001b\[32mclear/, 'coloured verdict');
 });

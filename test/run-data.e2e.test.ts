@@ -37,6 +37,7 @@ function assertSame(ran: RunResult, analysed: RunResult): void {
   assert.deepEqual(analysed.expectations, ran.expectations);
   assert.deepEqual(analysed.actors, ran.actors);
   assert.deepEqual(analysed.self, ran.self);
+  assert.deepEqual(analysed.inFlight, ran.inFlight); // the charts' in-flight windows
   assert.deepEqual([analysed.durationMs, analysed.startedAt, analysed.pass], [ran.durationMs, ran.startedAt, ran.pass]);
 }
 
@@ -88,6 +89,8 @@ test('streams: the analysed run finds the same thread hopping, with the same per
   assert.equal(hop.status, 'detected', hop.summary);
   assert.equal(hop.evidence.streams, 8);
   assert.equal(ran.actors.streams!.stream!.complete, 8);
+  // The swimlanes travel in the saved run (assertSame compares them): 8 lanes of 10 events.
+  assert.deepEqual(ran.actors.streams!.stream!.lanes!.lanes.map((l) => l.events.length), Array(8).fill(10));
   assertSame(ran, analysed);
 });
 

@@ -12,7 +12,10 @@ import { resultOf } from '../src/pipeline.js';
 import { judge } from '../src/verdicts/judge.js';
 import { ActorRecorder } from '../src/metrics/actor-recorder.js';
 import type { RunData } from '../src/run-data/types.js';
-import { probeSamples, probeSpec, recorded, requestSpec, runData, scenario } from './fixtures/run-data.js';
+import { StreamStats } from '../src/metrics/stream-stats.js';
+import { MAX_LANE_EVENTS, MAX_LANES } from '../src/metrics/stream-lanes.js';
+import { streamSummary } from '../src/result/stream-summary.js';
+import { probeSamples, probeSpec, recorded, requestSpec, runData, scenario, streamSpec } from './fixtures/run-data.js';
 
 /** A probe every 10 ms for 4 s; the server answers nothing from 1,500 to 2,500 ms while `heavy` runs. */
 function stallRun(): RunData {
@@ -80,6 +83,33 @@ test('RunData is plain data: through JSON, and through the gzip file format, the
   assert.deepEqual([file[0], file[1]], [0x1f, 0x8b]);
   assert.deepEqual(decodeRunData(file, 'r.wob'), viaJson);
   assert.deepEqual(resultOf(decodeRunData(file, 'r.wob')), resultOf(data));
+});
+
+test('chart fields from RunData alone: each probe request as a point, the distribution, what was in flight', () => {
+  const r = resultOf(stallRun());
+  const points = r.actors.probe!.points!;
+  assert.equal(points.length, 400);
+  // The probe due at 1,540 ms waited for the stall's end at 2,500 ms, then took its 2 ms.
+  assert.deepEqual(points.find((p) => p.t === 1540), { t: 1540, ms: 962, ok: true });
+  const dist = r.actors.probe!.latencyDistribution!;
+  assert.deepEqual(dist.at(-1), { percentile: 100, ms: 1002 });
+  assert.ok(dist.every((p, i) => i === 0 || p.ms >= dist[i - 1]!.ms), 'ascending');
+  assert.deepEqual(r.inFlight?.find((w) => w.actor === 'heavy'), { actor: 'heavy', label: 'GET /heavy?ms=1000', startMs: 1500, endMs: 2500 });
+});
+
+test('stream lanes are carried in RunData, bounded (the first 64 streams × 200 events), and read back by the result', () => {
+  const spec = streamSpec('s', '/s', MAX_LANES + 6);
+  const stats = new StreamStats('thread', undefined);
+  for (let s = 0; s < MAX_LANES + 6; s++) for (let k = 0; k < MAX_LANE_EVENTS + 50; k++) stats.onEvent(10, k === 0, { stream: s, atMs: s + 10.04 * k, id: String(k % 2) });
+  const data = JSON.parse(JSON.stringify(stats.toData())) as ReturnType<StreamStats['toData']>;
+  assert.equal(data.lanes!.lanes.length, MAX_LANES);
+  assert.ok(data.lanes!.lanes.every((l) => l.events.length === MAX_LANE_EVENTS));
+  assert.equal(data.lanes!.truncated, true);
+  const lanes = streamSummary(data, spec, 1000).lanes!;
+  assert.deepEqual([lanes.field, lanes.truncated, lanes.lanes[3]!.stream], ['thread', true, 3]);
+  assert.deepEqual(lanes.lanes[3]!.events.slice(0, 2), [{ t: 3, id: '0' }, { t: 13, id: '1' }]);
+  // A file written before lanes existed has none: the result simply has no swimlanes.
+  assert.equal(streamSummary({ ...data, lanes: undefined }, spec, 1000).lanes, undefined);
 });
 
 test('a file that is not RunData is refused with what is wrong, every problem at once', () => {

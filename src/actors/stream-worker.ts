@@ -28,7 +28,7 @@ const report: StreamReport = {
   stats: {
     onStart: () => void ops.push(['start']),
     onResponse: () => void ops.push(['response']),
-    onEvent: (gapMs, first) => void ops.push(['event', gapMs, first]),
+    onEvent: (...args) => void ops.push(['event', ...args]),
     finish: (...args) => void ops.push(['finish', ...args]),
   },
 };

@@ -143,19 +143,17 @@ class OneStream implements Dispatcher.DispatchHandler {
     const { clock, report, extractor, field } = this.run;
     const now = clock.now();
     const gap = now - this.lastMs;
-    report.stats.onEvent(gap, this.events === 0);
+    const ids = extractor?.hasEvent ? extractor.fromEvent(e.data) : undefined;
+    const value = field === undefined ? undefined : ids?.[field];
+    report.stats.onEvent(gap, this.events === 0, { stream: this.index, atMs: now, ...(value !== undefined ? { id: value } : {}) });
     if (gap > this.longestSilenceMs) this.longestSilenceMs = gap;
     const sample: Sample = { scheduledMs: this.lastMs, sentMs: this.lastMs, endMs: now, status: this.status, bytes: this.pendingBytes };
     this.pendingBytes = 0;
     this.lastMs = now;
     this.events++;
-    if (extractor?.hasEvent) {
-      const ids = extractor.fromEvent(e.data);
-      if (Object.keys(ids).length) {
-        sample.ids = ids;
-        const value = field === undefined ? undefined : ids[field];
-        if (value !== undefined) (this.id ??= new StreamIdentity()).add(value);
-      }
+    if (ids && Object.keys(ids).length) {
+      sample.ids = ids;
+      if (value !== undefined) (this.id ??= new StreamIdentity()).add(value);
     }
     report.record(sample);
   }
@@ -251,7 +249,7 @@ export type StreamOp =
   | ['ids', Record<string, string>]
   | ['start']
   | ['response']
-  | ['event', number, boolean]
+  | ['event', ...Parameters<StreamStats['onEvent']>]
   | ['finish', ...Parameters<StreamStats['finish']>];
 
 /** Replays the worker's operations on this thread's recorder and stats. */
@@ -271,7 +269,7 @@ export function applyStreamOps(ops: StreamOp[], report: StreamReport): void {
         report.stats.onResponse();
         break;
       case 'event':
-        report.stats.onEvent(op[1], op[2]);
+        report.stats.onEvent(op[1], op[2], op[3]);
         break;
       case 'finish':
         report.stats.finish(op[1], op[2], op[3], op[4], op[5]);

@@ -6,9 +6,12 @@ import { writeFileAtomic } from '../report/write-file.js';
 import { readRunData } from '../run-data/file.js';
 import type { Io } from './io.js';
 import { exitCodeOf } from './run-command.js';
+import { writeHtml } from './html-output.js';
 
 export interface AnalyseFlags {
   json?: string;
+  /** Write the HTML report of the recomputed result (the page `run --html` wrote). */
+  html?: string;
   quiet?: boolean;
 }
 
@@ -18,5 +21,6 @@ export async function analyseCommand(file: string, flags: AnalyseFlags, io: Io):
   if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
   if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
   if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+  if (flags.html) await writeHtml(flags.html, { kind: 'run', result }, io, flags.quiet);
   return exitCodeOf(result);
 }

@@ -8,12 +8,14 @@ import { writeFileAtomic } from '../report/write-file.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runWithServer } from './run-command.js';
+import { writeHtml } from './html-output.js';
 
 export interface CompareFlags {
   vary: string[];
   repeat: string;
   set: Record<string, string>;
   json?: string;
+  html?: string;
   server?: string;
   serverEnv: Record<string, string>;
   serverReady?: string;
@@ -67,13 +69,10 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   }
   const rows = summariseRuns(runs);
   const rec = recommend(rows, clientParams(plans));
-  if (flags.json) {
-    await writeFileAtomic(
-      flags.json,
-      JSON.stringify({ schemaVersion: 1, scenario: base.name, runs: runs.map((r) => ({ settings: r.settings, ...r.result })), rows, recommended: rec ?? null }, null, 2) + '\n',
-    );
-  }
+  const report = { schemaVersion: 1 as const, scenario: base.name, runs: runs.map((r) => ({ settings: r.settings, ...r.result })), rows, recommended: rec ?? null };
+  if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(report, null, 2) + '\n');
   if (!flags.quiet && rows.length) io.out(renderCompare(rows, rec, base.name));
+  if (flags.html) await writeHtml(flags.html, { kind: 'compare', compare: report }, io, flags.quiet);
   if (io.interrupt.aborted) return EXIT.interrupted;
   return runs.length ? EXIT.ok : EXIT.targetUnreachable;
 }

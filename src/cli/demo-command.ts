@@ -7,6 +7,8 @@ import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runAndReport } from './run-command.js';
+import { writeHtml } from './html-output.js';
+import type { RunResult } from '../result/types.js';
 
 /** The built-in scenarios the demo runs, in order, with the demo target's settings (pool: slots of its /pool; a `variant` names a second run of one scenario). */
 export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; workers?: number; pool?: number; variant?: string }[] = [
@@ -25,7 +27,7 @@ export function demoTargetEntry(): string {
   return fileURLToPath(new URL('../demo/main.js', import.meta.url));
 }
 
-export async function demoCommand(opts: { jsonDir?: string; only?: string[]; quiet?: boolean }, io: Io): Promise<number> {
+export async function demoCommand(opts: { jsonDir?: string; html?: string; only?: string[]; quiet?: boolean }, io: Io): Promise<number> {
   const builtins = new Set((await listBuiltinScenarios()).map((b) => b.name));
   const chosen = DEMO_SCENARIOS.filter((d) => builtins.has(d.name) && (!opts.only || opts.only.includes(d.name)));
   if (opts.only) {
@@ -37,8 +39,16 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
   }
   if (opts.jsonDir) await mkdir(opts.jsonDir, { recursive: true });
   let code: number = EXIT.ok;
+  const done: { title: string; result: RunResult }[] = [];
+  // One page for every scenario run, also when Ctrl-C stops the demo halfway.
+  const page = async () => {
+    if (opts.html && done.length) await writeHtml(opts.html, { kind: 'runs', title: 'wobbly demo', runs: done }, io, opts.quiet);
+  };
   for (const d of chosen) {
-    if (io.interrupt.aborted) return EXIT.interrupted;
+    if (io.interrupt.aborted) {
+      await page();
+      return EXIT.interrupted;
+    }
     const server = await ChildServer.start({
       command: process.execPath,
       args: [demoTargetEntry(), '--port', '0', '--workers', String(d.workers ?? 1), ...(d.pool ? ['--pool', String(d.pool)] : [])],
@@ -50,12 +60,17 @@ export async function demoCommand(opts: { jsonDir?: string; only?: string[]; qui
       const scenario = await loadScenario(d.name, { target: server.url, set: d.set });
       const json = opts.jsonDir ? join(opts.jsonDir, `${d.variant ? `${d.name}--${d.variant.replace(/\W+/g, '-')}` : d.name}.json`) : undefined;
       const result = await runAndReport(scenario, { json, quiet: opts.quiet }, io);
+      done.push({ title, result });
       const c = exitCodeOf(result);
-      if (c === EXIT.interrupted) return c;
+      if (c === EXIT.interrupted) {
+        await page();
+        return c;
+      }
       if (c !== EXIT.ok) code = c;
     } finally {
       await server.stop();
     }
   }
+  await page();
   return code;
 }

@@ -48,6 +48,7 @@ function runOptions(cmd: Command): Command {
     .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
     .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
     .option('--markdown <file>', 'write a Markdown summary')
+    .option('--html <file>', 'write a self-contained HTML report with charts (one file, no network access when opened)')
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")');
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
+    .option('--html <file>', 'write a self-contained HTML report: the matrix as charts, and every run')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (ref: string, opts: CompareFlags) => {
       code = await compareCommand(ref, opts, io);
@@ -154,18 +156,20 @@ export async function main(argv: string[]): Promise<number> {
     .command('demo')
     .description('Start the built-in demo target (a server with real pathologies) and run the built-in scenarios against it.')
     .option('--json-dir <dir>', 'write each scenario\'s JSON result into this directory')
+    .option('--html <file>', 'write one self-contained HTML report with a section per scenario')
     .addOption(new Option('--only <names>', 'comma-separated scenario names to run').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
     .option('-q, --quiet', 'print nothing but errors')
-    .action(async (opts: { jsonDir?: string; only?: string[]; quiet?: boolean }) => {
+    .action(async (opts: { jsonDir?: string; html?: string; only?: string[]; quiet?: boolean }) => {
       code = await demoCommand(opts, io);
     });
 
   program
     .command('report')
-    .description('Re-render a saved JSON result in the terminal.')
-    .argument('<result.json>', 'a file written by --json')
-    .action(async (file: string) => {
-      code = await reportCommand(file, io);
+    .description('Re-render a saved JSON result in the terminal (and, with --html, as an HTML report).')
+    .argument('<result.json>', 'a file written by --json (run, or compare with --html)')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
+    .action(async (file: string, opts: { html?: string }) => {
+      code = await reportCommand(file, io, opts);
     });
 
   program
@@ -174,6 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Analyse a run saved with `wobbly run --raw` again: analysis, verdicts, expectations and the report, nothing sent.')
     .argument('<run-file>', 'a file written by --raw')
     .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('--html <file>', 'write a self-contained HTML report with charts, as `run --html` did')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
       code = await analyseCommand(file, opts, io);

@@ -12,11 +12,14 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
 import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
+import { writeHtml } from './html-output.js';
 
 export interface RunFlags extends CiFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
+  /** Write the HTML report to this file. */
+  html?: string;
   /** Save the run's data (gzip'd JSON) for `wobbly analyse`. */
   raw?: string;
   quiet?: boolean;
@@ -38,7 +41,7 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
@@ -69,7 +72,7 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags,
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
@@ -87,6 +90,7 @@ export async function runAndReport(
   if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
   if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
   if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+  if (flags.html) await writeHtml(flags.html, { kind: 'run', result }, io, flags.quiet);
   await writeCiReports(result, flags, io);
   return result;
 }

@@ -7,6 +7,8 @@ import { readResult } from '../result/read.js';
 import { formatMs } from '../format.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
+import { readHtmlInput, writeHtml } from './html-output.js';
+import { renderCompare } from '../report/compare-table.js';
 
 export async function listCommand(io: Io): Promise<number> {
   const list = await listBuiltinScenarios();
@@ -36,9 +38,16 @@ export async function validateCommand(ref: string, opts: { set: Record<string, s
   return EXIT.ok;
 }
 
-export async function reportCommand(file: string, io: Io): Promise<number> {
-  const result = await readResult(file); // InputError → exit 2
-  io.out(renderTerminal(result, { color: io.color, width: io.width }));
+export async function reportCommand(file: string, io: Io, opts: { html?: string } = {}): Promise<number> {
+  if (!opts.html) {
+    const result = await readResult(file); // InputError → exit 2
+    io.out(renderTerminal(result, { color: io.color, width: io.width }));
+    return EXIT.ok;
+  }
+  const input = await readHtmlInput(file);
+  if (input.kind === 'run') io.out(renderTerminal(input.result, { color: io.color, width: io.width }));
+  if (input.kind === 'compare') io.out(renderCompare(input.compare.rows, input.compare.recommended ?? undefined, input.compare.scenario));
+  await writeHtml(opts.html, input, io, false);
   return EXIT.ok;
 }
 

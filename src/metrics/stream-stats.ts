@@ -4,6 +4,7 @@
 // a few numbers are kept once it is over, so 10,000 streams stay cheap.
 import type { StreamData, StreamLag } from '../run-data/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { StreamLaneLog, type LaneEvent } from './stream-lanes.js';
 
 /** How a stream ended. */
 export type StreamEnd =
@@ -109,6 +110,8 @@ export class StreamStats {
   readonly identity: IdentityTally | undefined;
   /** Loop lag of the thread that read the streams (self-check), once they are over. */
   ownLag: StreamLag | undefined;
+  /** The first streams' event times and identity values (for swimlanes). */
+  readonly lanes = new StreamLaneLog();
 
   constructor(
     identityField: string | undefined,
@@ -128,9 +131,10 @@ export class StreamStats {
   }
 
   /** An event arrived gapMs after the stream's previous one (or, for the first, after the request). */
-  onEvent(gapMs: number, first: boolean): void {
+  onEvent(gapMs: number, first: boolean, lane?: LaneEvent): void {
     this.events++;
     (first ? this.firstEvent : this.gaps).record(gapMs);
+    if (lane) this.lanes.add(lane);
   }
 
   /** A stream is over: how it ended, its events and bytes, its longest silence and its identity values. */
@@ -182,6 +186,7 @@ export class StreamStats {
           }
         : null,
       ...(this.ownLag ? { ownLag: { ...this.ownLag } } : {}),
+      lanes: this.lanes.toData(),
     };
   }
 

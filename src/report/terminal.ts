@@ -9,6 +9,7 @@ import { outcomeLine } from './outcome.js';
 import { failedActorLine } from '../result/request-failures.js';
 import { paint, table } from './terminal-style.js';
 import { loadSections } from './load-section.js';
+import { latencyHistogramText } from './histogram-text.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -149,6 +150,8 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (ids.length) parts.push('', bold('Identities (who answered: share of the responses, or of a stream actor\'s events)'), ...ids);
   const loads = loadSections(r);
   if (loads) parts.push('', bold('Closed-model load (ab-like)'), loads);
+  const histogram = latencyHistogramText(r);
+  if (histogram) parts.push('', bold('Latency histogram'), histogram);
   const tl = timelineTable(r);
   if (tl) parts.push('', bold(`Timeline (${r.bucketMs === 1000 ? 'per second' : `per ${formatMs(r.bucketMs)}`}; latency counted from the scheduled send time)`), tl);
   if (r.verdicts.length) parts.push('', bold('Verdicts'), verdictBlock(r.verdicts, opts));

@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
+import { inFlightWindows, latencyDistribution, latencyHistogramBuckets, requestPoints } from './chart-data.js';
 
 /** Counts with nothing in them: the shape of every actor summary (expectations read its fields). */
 export const NO_COUNTS: CountsData = { requests: 0, failures: 0, unfinished: 0, bytes: 0, statusCodes: [], errors: [], latency: null };
@@ -52,6 +53,13 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
       timeline: Timeline.fromData(a.timeline).toJSON(data.durationMs),
       identities: Object.fromEntries(a.identities.map(([field, counts]) => [field, Object.fromEntries([...counts].sort((x, y) => y[1] - x[1]))])),
     };
+    const latency = LatencyHistogram.fromData(a.counts.latency);
+    const distribution = latencyDistribution(latency);
+    if (distribution) result.latencyDistribution = distribution;
+    const histogram = spec.kind === 'load' || spec.kind === 'sweep' ? latencyHistogramBuckets(latency) : undefined;
+    if (histogram) result.latencyHistogram = histogram;
+    const samples = a.samples ? samplesOf(a.samples) : undefined;
+    if (samples && (spec.kind === 'probe' || spec.kind === 'request')) result.points = requestPoints(samples, Object.keys(spec.extract)[0]);
     if (spec.kind === 'probe') {
       const stalls = analysis.stalls.find((s) => s.probe === name);
       result.probe = {
@@ -62,8 +70,8 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
       };
     }
     if (spec.kind === 'stream' && a.stream) result.stream = streamSummary(a.stream, spec, data.durationMs);
-    if (spec.kind === 'request' && a.samples) {
-      result.requests = samplesOf(a.samples).map((s) => ({
+    if (spec.kind === 'request' && samples) {
+      result.requests = samples.map((s) => ({
         sentMs: round(s.sentMs, 1),
         endMs: round(s.endMs, 1),
         latencyMs: round(latencyOf(s) ?? s.endMs - s.sentMs, 1),
@@ -100,6 +108,7 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
     verdicts,
     ...(failed.length ? { failedActors: failed } : {}),
     expectations,
+    ...(analysis.windows.length ? { inFlight: inFlightWindows(analysis.windows) } : {}),
     pass: expectations.every((e) => e.pass) && failed.every((f) => f.explainedBy),
   };
 }

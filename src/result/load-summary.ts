@@ -5,6 +5,7 @@ import type { PhaseData } from '../run-data/types.js';
 import { round } from '../format.js';
 import { estimateFacts } from '../analysis/concurrency-facts.js';
 import type { AbSummary, ConcurrencyResult, LoadPhaseResult, SweepResult } from './types.js';
+import { firstWaveAnswers } from './chart-data.js';
 
 /** ab's "Percentage of the requests served within a certain time" rows. */
 export const SERVED_WITHIN_PERCENTS = [50, 66, 75, 80, 90, 95, 98, 99, 100] as const;
@@ -55,7 +56,9 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
 }
 
 export function phaseResult(phase: PhaseData, e: ConcurrencyEstimate): LoadPhaseResult {
-  return { ...abSummary(phase), concurrency: concurrencyResult(e) };
+  const concurrency = concurrencyResult(e);
+  if (phase.meter.firstWaveMs.length) concurrency.firstWave.answerMs = firstWaveAnswers(phase.meter.firstWaveMs);
+  return { ...abSummary(phase), concurrency, startMs: round(phase.startMs, 1), endMs: round(phase.endMs, 1) };
 }
 
 export function sweepResult(phases: readonly PhaseData[], a: SweepAnalysis): SweepResult {

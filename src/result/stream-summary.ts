@@ -6,6 +6,7 @@ import type { HistogramData, StreamData } from '../run-data/types.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
 import { ownLagExplainsGaps } from '../selfcheck/stream-lag.js';
+import { streamLanes } from './chart-data.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
 const quantiles = (d: HistogramData | null) => {
@@ -17,6 +18,7 @@ const quantiles = (d: HistogramData | null) => {
 export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number): StreamSummary {
   const gapMs = stallGapMs(stats, spec.stallGapMs);
   const stalled = stalledStreams(stats, gapMs);
+  const lanes = streamLanes(stats);
   return {
     format: spec.format,
     streams: stats.started,
@@ -41,5 +43,6 @@ export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number
     ...(stats.ownLag
       ? { ownLagMs: { thread: stats.ownLag.thread, p99: round(stats.ownLag.p99Ms, 1), max: round(stats.ownLag.maxMs, 1), explainsStalls: ownLagExplainsGaps(stats.ownLag, stalled, gapMs) } }
       : {}),
+    ...(lanes ? { lanes } : {}),
   };
 }

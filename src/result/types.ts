@@ -42,6 +42,50 @@ export interface ActorResult {
   load?: LoadPhaseResult;
   /** Sweep actors: one ab-like summary and estimate per step, and the knee. */
   sweep?: SweepResult;
+  /** For charts (HTML report): the latency at percentiles spaced for a log plot (HDR percentile plot), at most ~70 points. */
+  latencyDistribution?: PercentilePoint[];
+  /** Load and sweep actors: hey's latency histogram (10 equal-width buckets from the fastest to the slowest answer). */
+  latencyHistogram?: HistogramBucket[];
+  /** For charts: probe and request actors' requests over time (at most MAX_POINTS; when thinned, the slowest of each run is kept). */
+  points?: RequestPoint[];
+}
+
+/** Answers with a latency above the previous bucket's upToMs and at most this one's. */
+export interface HistogramBucket {
+  upToMs: number;
+  count: number;
+}
+
+/** The latency at a percentile (0..100). */
+export interface PercentilePoint {
+  percentile: number;
+  ms: number;
+}
+
+/** One request, for charts: due time (ms since the start), latency (null: no answer), the identity field's value and connection reuse when known. */
+export interface RequestPoint {
+  t: number;
+  ms: number | null;
+  ok: boolean;
+  id?: string;
+  reused?: boolean;
+}
+
+/** A request (or a load phase) in flight, for charts: shaded on the timelines. */
+export interface InFlightResult {
+  actor: string;
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Per-stream event times and identity values, for swimlanes: the first streams and events only. */
+export interface StreamLanes {
+  /** The identity field the values are of. */
+  field?: string;
+  lanes: { stream: number; events: { t: number; id?: string }[] }[];
+  /** More streams or events were seen than are kept. */
+  truncated: boolean;
 }
 
 /** What `ab -c N` prints, for one closed-model phase (a load, or one step of a sweep). */
@@ -81,7 +125,8 @@ export interface ConcurrencyResult {
   latencyUnderLoadMs?: number;
   turnaroundMs?: number;
   window?: { startMs: number; endMs: number; requests: number };
-  firstWave: { requests: number; served: number; withinMs: number; group?: number; nextGroupMs?: number };
+  /** answerMs (for charts): the answer time of each connection's first request, ascending (null: no answer), at most 500 (evenly by rank). */
+  firstWave: { requests: number; served: number; withinMs: number; group?: number; nextGroupMs?: number; answerMs?: (number | null)[] };
   poolSizeEstimate?: number;
   /** The intervals the decision was made from (see src/analysis/concurrency.ts). */
   concurrencyInterval?: { lo: number; hi: number };
@@ -97,6 +142,9 @@ export interface ConcurrencyResult {
 
 export interface LoadPhaseResult extends AbSummary {
   concurrency: ConcurrencyResult;
+  /** For charts: when the phase began and when its last request ended (ms since the run's start). */
+  startMs?: number;
+  endMs?: number;
 }
 
 export interface SweepResult {
@@ -135,6 +183,8 @@ export interface StreamSummary {
   gapMs: { p50: number; p90: number; p99: number; max: number };
   /** Self-check: the loop lag of the thread that read the streams, and whether it explains the stalls (then they may be wobbly's). */
   ownLagMs?: { thread: 'worker' | 'main'; p99: number; max: number; explainsStalls: boolean };
+  /** For charts: each stream's events (swimlanes). */
+  lanes?: StreamLanes;
 }
 
 export interface ExpectationResult {
@@ -182,5 +232,7 @@ export interface RunResult {
   failedActors?: FailedActor[];
   /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
   baseline?: BaselineComparison;
+  /** For charts: what was in flight when (requests, load phases), at most 200. */
+  inFlight?: InFlightResult[];
   pass: boolean;
 }

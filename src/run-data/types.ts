@@ -94,6 +94,15 @@ export interface StreamData {
   identity: StreamIdentityData | null;
   /** Unset: not measured (a run saved before it was). */
   ownLag?: StreamLag;
+  /** The first streams' events (at most 64 streams × 200 events), for the HTML swimlanes; absent in files written before it. */
+  lanes?: StreamLanesData;
+}
+
+/** Per-stream event times (ms since the run's start) and identity values, the first streams and events only. */
+export interface StreamLanesData {
+  lanes: { stream: number; events: { t: number; id?: string }[] }[];
+  /** More streams or events were seen than are kept. */
+  truncated: boolean;
 }
 
 /** A closed-model load meter (see metrics/load-meter.ts), JSON-safe. */

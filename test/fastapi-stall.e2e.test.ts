@@ -29,7 +29,6 @@ test('seed 001: /clients stalls the event loop for most of its serialisation; /c
   assert.ok(e.longestStallMs <= heavyMs + 50, `stall ${e.longestStallMs} ms within the request's ${heavyMs} ms`);
   const longest = e.stalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
   assert.deepEqual(longest.during, ['heavy']);
-  assert.match(v.summary, /stopped answering GET \/\.well-known\/live for .* while GET \/clients \(heavy\) was in flight/);
 
   const fixed = await run('/clients-fixed', 'clients-fixed');
   const vf = fixed.verdicts.find((x) => x.id === 'event-loop-stall')!;

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { renderTerminal } from '../src/report/terminal.js';
+import type { RunResult } from '../src/result/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/wobbly.js');
@@ -186,4 +188,13 @@ export function matchesGolden(name: string, text: string): void {
   }
   assert.ok(existsSync(file), `no golden file ${file}: run \`UPDATE_GOLDEN=1 npm test\` and review what it wrote`);
   assert.equal(text, readFileSync(file, 'utf8'), `${name} differs from its golden file; if the change is meant, run \`UPDATE_GOLDEN=1 npm test\` and review the diff`);
+}
+
+/**
+ * What a live run printed is exactly the terminal rendering of its JSON result: the wording is
+ * tested by the golden files (golden.test.ts), the measured values on the JSON's fields.
+ */
+export function assertPrinted(stdout: string, result: RunResult): void {
+  const report = renderTerminal(result, { color: false });
+  assert.ok(stdout.includes(report), `the output is not the rendering of the JSON result:\n--- printed\n${stdout}\n--- rendered\n${report}`);
 }

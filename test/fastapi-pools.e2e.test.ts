@@ -34,25 +34,34 @@ test('def endpoint: anyio\'s 40 tokens; ANYIO_TOKENS=10: 10', async () => {
   assert.equal(a.v.status, 'detected', a.v.summary);
   within(a.c, 40, '10%', '/sync, default limiter');
   assert.equal(a.e.requestedConcurrency, 50);
-  assert.equal(a.e.poolSizeEstimate ?? Math.round(a.c), 40, 'the pool the sentence names');
+  // The pool the sentence names: the first wave's size, whose edge can blur by scheduler jitter like C.
+  within(a.e.poolSizeEstimate ?? Math.round(a.c), 40, '10%', 'the pool the sentence names');
   assert.match(a.v.hint, /total_tokens/);
 
   const b = concurrency(small, 'pool-starvation');
   within(b.c, 10, '10%', '/sync, ANYIO_TOKENS=10');
 });
 
+/** The executor and asyncio.sleep runs are independent and sleep-bound: started together, each test awaits its own. */
+let sideBySide: Promise<[RunResult, RunResult]> | undefined;
+const executorAndAsync = () =>
+  (sideBySide ??= Promise.all([
+    // 6 threads × 200 ms: 30 req/s; 8 s holds enough whole waves for a steady window.
+    run('executor', ['--set', 'path=/executor?ms=200', '--set', 'duration=8s']),
+    run('async', ['--set', 'path=/async?ms=500']),
+  ]));
+
 test('run_in_executor(None, ...): the default executor, min(32, cpu + 4) threads', async () => {
-  // 6 threads × 200 ms: 30 req/s; 8 s holds enough whole waves for a steady window.
-  const r = await run('executor', ['--set', 'path=/executor?ms=200', '--set', 'duration=8s']);
+  const [r] = await executorAndAsync();
   const { v, c, e } = concurrency(r, 'pool-starvation');
   assert.equal(v.status, 'detected', v.summary);
   within(c, Math.min(32, cpus().length + 4), '10%', '/executor');
-  assert.equal(e.poolSizeEstimate ?? Math.round(c), Math.min(32, cpus().length + 4), 'the pool the sentence names');
+  within(e.poolSizeEstimate ?? Math.round(c), Math.min(32, cpus().length + 4), '10%', 'the pool the sentence names');
   assert.match(v.hint, /min\(32, os\.cpu_count\(\) \+ 4\)/);
 });
 
 test('await asyncio.sleep: no pool, clear', async () => {
-  const r = await run('async', ['--set', 'path=/async?ms=500']);
+  const [, r] = await executorAndAsync();
   const { v, c } = concurrency(r, 'pool-starvation');
   assert.equal(v.status, 'clear', v.summary);
   assert.ok(c >= 45, `C = ${c}`);

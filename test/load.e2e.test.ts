@@ -1,7 +1,7 @@
 // End to end: the real CLI's load actor against real loopback servers with known concurrency
 // limits: pools of M slots with S = 200 ms, a server with no pool that is merely slower under load,
 // and a probe that must stay accurate during a full-speed load. (The handler that blocks its event
-// loop, serialized, is the demo target's /blocking: see demo.test.ts.)
+// loop, serialized, is the demo target's /blocking: see demo.e2e.test.ts.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -39,15 +39,15 @@ test('self-check: a stall that wobbly\'s own lag explains is inconclusive, never
   assert.equal((v.evidence as { longestStallMs: number }).longestStallMs, 0);
 });
 
-test('self-check: what is left after wobbly\'s lag and the machine\'s must exceed the threshold', () => {
-  // 183 ms late with a 100 ms threshold; wobbly lagged 40 ms in all meanwhile.
-  // A machine that kept wobbly off the CPU for 50 ms at once may have held the server as long: 93 ms left.
-  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 183, selfLagMs: 40 }, { selfLagMaxMs: 50 }))!.status, 'inconclusive');
-  assert.equal(evidence(analysis({ lengthMs: 183, selfLagMs: 40 }, { selfLagMaxMs: 50 })).machineLagMs, 50);
-  // On a quiet machine (longest lag 5 ms) the same 183 ms leave 138 ms: the server's.
-  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 183, selfLagMs: 40 }, { selfLagMaxMs: 5 }))!.status, 'detected');
-  // A long stall stays detected on a busy machine: 1,000 − 300 − 120 = 580 ms is the server's.
-  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 1000, selfLagMs: 300 }, { selfLagMaxMs: 120 }))!.status, 'detected');
+test('self-check: what is left after wobbly\'s lag (sent late, read late) and the machine\'s must exceed the threshold', () => {
+  // A 183 ms wait at a 100 ms threshold while wobbly lagged up to 28 ms (the busy machine of issue 10):
+  // 183 − 2 × 28 − 28 (the machine kept wobbly off the CPU that long, so maybe the server too) = 99 ms.
+  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 183, selfLagMs: 28 }, { selfLagMaxMs: 28 }))!.status, 'inconclusive');
+  assert.equal(evidence(analysis({ lengthMs: 183, selfLagMs: 28 }, { selfLagMaxMs: 28 })).machineLagMs, 28);
+  // On a quiet machine (lags of 2 ms) the same 183 ms leave 177 ms: the server's.
+  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 183, selfLagMs: 2 }, { selfLagMaxMs: 2 }))!.status, 'detected');
+  // A long stall stays detected on a busy machine: 1,080 − 2 × 184 − 184 = 528 ms is the server's.
+  assert.equal(judgeEventLoopStall(analysis({ lengthMs: 1080, selfLagMs: 184 }, { selfLagMaxMs: 184 }))!.status, 'detected');
 });
 
 test('no stall: clear; no answer at all: inconclusive; no probe: no verdict', () => {
@@ -56,18 +56,16 @@ test('no stall: clear; no answer at all: inconclusive; no probe: no verdict', ()
   assert.equal(judgeEventLoopStall({ windows: [], stalls: [] }), undefined);
 });
 
-test('loop lag: all of wobbly\'s lags inside a window add up (cut at its edges); the longest one is kept apart', () => {
+test('loop lag: every lag of 1 ms or more is kept with its time; the longest one overlapping a window', () => {
   let now = 0;
   const m = new LoopLagMonitor(() => now);
   m.start();
   m.stop();
-  // Ticks due every 10 ms; these ran 15, 15 and 30 ms late (a busy machine: many short lags).
+  // Ticks due every 10 ms; these ran 15, 15 and 30 ms late.
   for (const t of [10, 20, 30, 55, 80, 90, 130, 140]) m.record((now = t));
   // lags: 55 − 40 = 15 (40..55), 80 − 65 = 15 (65..80), 130 − 100 = 30 (100..130)
-  assert.equal(m.lagDuring(0, 200), 60);
-  assert.equal(m.lagDuring(45, 110), 10 + 15 + 10);
-  assert.equal(m.lagDuring(131, 200), 0);
-  assert.equal(m.maxLagDuring(0, 200), 30, 'single lags of 20 ms or more');
-  assert.equal(m.maxLagDuring(40, 90), 0, 'the 15 ms lags are under the 20 ms episode mark');
+  assert.equal(m.maxLagDuring(0, 200), 30);
+  assert.equal(m.maxLagDuring(40, 90), 15);
+  assert.equal(m.maxLagDuring(131, 200), 0);
   assert.equal(Math.round(m.histogram.maxMs), 30);
 });

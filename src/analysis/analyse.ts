@@ -16,7 +16,7 @@ export interface StallAnalysis {
   unloadedP99Ms: number;
   answered: number;
   sent: number;
-  /** Stalls, each with wobbly's own loop lag during it (all of it, summed). */
+  /** Stalls, each with wobbly's own loop lag during it. */
   stalls: (Stall & { selfLagMs: number })[];
   /** wobbly's longest single loop lag in the run: how long this machine kept a process off the CPU. */
   selfLagMaxMs?: number;
@@ -60,7 +60,7 @@ export function analyse(record: RunRecord): Analysis {
     const thresholdMs = stallThreshold(unloadedP99Ms, (spec as ProbeSpec).stallThresholdMs);
     const found = findStalls([...rec.log], thresholdMs, windows).map((s) => ({
       ...s,
-      selfLagMs: record.selfLag.lagDuring(s.startMs, s.endMs),
+      selfLagMs: record.selfLag.maxLagDuring(s.startMs, s.endMs),
     }));
     stalls.push({
       probe: name,

@@ -3,12 +3,7 @@
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 
 const TICK_MS = 10;
-/** Lags above this count as "wobbly lagged" episodes (maxLagDuring, the report's mentions). */
-const EPISODE_MS = 20;
-/**
- * Every lag above timer jitter is kept for lagDuring: on a busy machine wobbly loses the CPU in
- * many short slices, and a probe's latency adds them all up (ten 15 ms lags delay it 150 ms).
- */
+/** Every lag above timer jitter is kept: on a busy machine wobbly loses the CPU in many short slices. */
 const KEEP_MS = 1;
 /** An hour of ticks at 100/s: 16 bytes each, bounded. */
 const MAX_KEPT = 360_000;
@@ -48,25 +43,14 @@ export class LoopLagMonitor {
     this.record(this.now());
   }
 
-  /** The longest single own lag (of EPISODE_MS or more) overlapping [startMs, endMs]. */
+  /** The longest single own lag overlapping [startMs, endMs]. */
   maxLagDuring(startMs: number, endMs: number): number {
     let max = 0;
     for (let i = 0; i < this.lags.length; i++) {
       const lag = this.lags[i]!;
       const end = this.ends[i]!;
-      if (lag >= EPISODE_MS && end >= startMs && end - lag <= endMs) max = Math.max(max, lag);
+      if (end >= startMs && end - lag <= endMs) max = Math.max(max, lag);
     }
     return max;
-  }
-
-  /** How long wobbly's loop was held up within [startMs, endMs] in all: the sum of its lags, cut to the window. */
-  lagDuring(startMs: number, endMs: number): number {
-    let total = 0;
-    for (let i = 0; i < this.lags.length; i++) {
-      const end = this.ends[i]!;
-      const overlap = Math.min(end, endMs) - Math.max(end - this.lags[i]!, startMs);
-      if (overlap > 0) total += overlap;
-    }
-    return total;
   }
 }

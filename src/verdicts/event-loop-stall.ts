@@ -15,14 +15,14 @@ export const STALL_HINT =
 
 /**
  * Self-check (DESIGN.md §2): what part of a late probe's wait the server can be blamed for. A probe
- * also waits while wobbly's own loop is held up (`selfLagMs`: all of its lag inside the stall, not
- * just the longest: on a busy machine wobbly loses the CPU in many slices and a probe adds them
- * up), and while the machine keeps the server's process off the CPU, which wobbly cannot see but
- * which its own longest lag in the run measures (the same scheduler serves both processes).
- * A stall is the server's only if the wait left after both is still over the threshold.
+ * waits for wobbly at most twice, to be sent and to be read, each time at most wobbly's longest
+ * loop lag during the stall (`selfLagMs`); and it waits while a busy machine keeps the server's
+ * process off the CPU, which wobbly cannot see but which its own longest lag of the run measures
+ * (`machineLagMs`: the same scheduler serves both processes). A stall is the server's only if the
+ * wait left after both is still over the threshold.
  */
 export function unexplainedMs(s: { lengthMs: number; selfLagMs: number }, machineLagMs: number): number {
-  return s.lengthMs - s.selfLagMs - machineLagMs;
+  return s.lengthMs - 2 * s.selfLagMs - machineLagMs;
 }
 
 function whatRan(during: string[], windows: InFlightWindow[]): string {
@@ -68,7 +68,7 @@ function judgeProbe(a: StallAnalysis, windows: InFlightWindow[]): Verdict {
       ...base,
       status: 'inconclusive',
       summary:
-        `${a.label} waited ${formatMs(top.lengthMs)} at ${formatMs(top.startMs)}, but wobbly's own event loop lagged ${formatMs(top.selfLagMs)} in all meanwhile ` +
+        `${a.label} waited ${formatMs(top.lengthMs)} at ${formatMs(top.startMs)}, but wobbly's own event loop lagged up to ${formatMs(top.selfLagMs)} meanwhile (twice that may delay a probe: sent late, read late) ` +
         `and up to ${formatMs(machineLagMs)} at once during the run (a machine that busy delays the server as much): what is left, ${formatMs(Math.max(0, unexplainedMs(top, machineLagMs)))}, ` +
         `is within the ${formatMs(a.thresholdMs)} stall threshold. It may be wobbly or the machine, not the server: run again on a less busy machine.`,
       evidence,

@@ -133,13 +133,11 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   const markdown = join(dir, 'slower.md');
   const summary = join(dir, 'step-summary.md');
   writeFileSync(summary, 'earlier step\n');
-  await Promise.all([0, 1, 2, 3, 4].map((k) => compareOnce(k)));
-  // The 50% slower server's run (another server) goes beside the second five.
-  const slowerRun = runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', json, '--junit', junit, '--markdown', markdown], {
+  for (let i = 0; i < 10; i += 5) await Promise.all([0, 1, 2, 3, 4].map((k) => compareOnce(i + k)));
+  // The 50% slower server's run alone: its per-bucket medians must be as quiet as the baseline's.
+  r = await runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', json, '--junit', junit, '--markdown', markdown], {
     env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
   });
-  await Promise.all([5, 6, 7, 8, 9].map((k) => compareOnce(k)));
-  r = await slowerRun;
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const result = read(json);
   const b = result.baseline!;

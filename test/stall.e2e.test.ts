@@ -24,14 +24,20 @@ test('a 1,000 ms event-loop block is reported as a 1,000 ± 50 ms stall, attribu
   const e = v.evidence as { longestStallMs: number; stalls: { startMs: number; endMs: number; lengthMs: number; during: string[]; probesAffected: number }[] };
   // The stall's length is the longest probe wait: the block, plus up to one probe interval (10 ms) and scheduler jitter.
   within(e.longestStallMs, 1000, 50, 'longest stall (ms)');
-  assert.equal(e.stalls.length, 1, JSON.stringify(e.stalls));
-  const stall = e.stalls[0]!;
+  // One stall is the server's; on a busy machine others may be listed that wobbly's own lag explains.
+  const ev = v.evidence as { thresholdMs: number; machineLagMs: number; stalls: { lengthMs: number; selfLagMs: number }[] };
+  const servers = e.stalls.filter((_, i) => unexplainedMs(ev.stalls[i]!, ev.machineLagMs) > ev.thresholdMs);
+  assert.equal(servers.length, 1, JSON.stringify(e.stalls));
+  const stall = servers[0]!;
   assert.deepEqual(stall.during, ['heavy']);
-  // The stall starts when the heavy request is sent (1.5 s); the probes late by more than the threshold
-  // are those due in its first (length − threshold): 100/s × that, give or take a probe at each edge and jitter.
+  // The stall starts when the heavy request is sent (1.5 s). Late (over the threshold) are at least the
+  // probes due in its first (length − threshold), at most all those due during it (the backlog drains
+  // after it): 100/s × that, give or take a probe at each edge.
   within(stall.startMs, 1500, 60, 'stall start (ms)');
   const thresholdMs = (v.evidence as { thresholdMs: number }).thresholdMs;
-  within(stall.probesAffected, ((stall.lengthMs - thresholdMs) * 100) / 1000, 10, 'probes affected');
+  const least = ((stall.lengthMs - thresholdMs) * 100) / 1000 - 2;
+  const most = (stall.lengthMs * 100) / 1000 + 2;
+  assert.ok(stall.probesAffected >= least && stall.probesAffected <= most, `probes affected ${stall.probesAffected}, expected ${least}–${most}`);
   // The heavy request itself took about 1 s.
   const heavy = result.actors.heavy!;
   within(heavy.requests![0]!.latencyMs, 1000, 50, 'heavy request (ms)');
@@ -88,8 +94,9 @@ test('CPU hogs beside the run: the healthy server is never `detected`, the 1,000
     assert.equal(r.code, 0, r.stderr);
     const v = (JSON.parse(readFileSync(blocked, 'utf8')) as RunResult).verdicts.find((x) => x.id === 'event-loop-stall')!;
     assert.equal(v.status, 'detected', v.summary);
-    // The busy-wait lasts 1,000 ms of wall time; on a busy machine the probes' answers may come later still.
-    within((v.evidence as { longestStallMs: number }).longestStallMs, 1050, 100, 'longest stall on a busy machine (ms)');
+    // The busy-wait lasts 1,000 ms of wall time (less one probe interval at most); on a busy machine the
+    // server may then wait for the CPU before it answers: later, never sooner.
+    within((v.evidence as { longestStallMs: number }).longestStallMs, 1200, 210, 'longest stall on a busy machine (ms)');
   } finally {
     await Promise.all(two.map((h) => h.stop()));
   }

@@ -1,17 +1,20 @@
 // wobbly's own event-loop delay during a run. If wobbly itself lagged while a server seemed to
 // stall, the stall may be ours: the verdict then says "inconclusive", never a false stall.
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { LagEpisode, RunData } from '../run-data/types.js';
 
 const TICK_MS = 10;
-/** Every lag above timer jitter is kept: on a busy machine wobbly loses the CPU in many short slices. */
-const KEEP_MS = 1;
-/** An hour of ticks at 100/s: 16 bytes each, bounded. */
-const MAX_KEPT = 360_000;
+/**
+ * Every lag above timer jitter is kept as an episode with its time, for overlap checks against
+ * stalls: on a busy machine wobbly loses the CPU in many short slices, not only in long ones.
+ */
+const EPISODE_MS = 1;
+/** An hour of ticks at 100/s: bounded. */
+const MAX_EPISODES = 360_000;
 
 export class LoopLagMonitor {
   readonly histogram = new LatencyHistogram('fine');
-  private readonly ends: number[] = [];
-  private readonly lags: number[] = [];
+  readonly episodes: LagEpisode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private expected = 0;
 
@@ -32,10 +35,7 @@ export class LoopLagMonitor {
   record(t: number): void {
     const lag = Math.max(0, t - this.expected);
     this.histogram.record(lag);
-    if (lag >= KEEP_MS && this.lags.length < MAX_KEPT) {
-      this.ends.push(t);
-      this.lags.push(lag);
-    }
+    if (lag >= EPISODE_MS && this.episodes.length < MAX_EPISODES) this.episodes.push({ startMs: t - lag, endMs: t, lagMs: lag });
     this.expected = t + TICK_MS;
   }
 
@@ -43,14 +43,14 @@ export class LoopLagMonitor {
     this.record(this.now());
   }
 
-  /** The longest single own lag overlapping [startMs, endMs]. */
-  maxLagDuring(startMs: number, endMs: number): number {
-    let max = 0;
-    for (let i = 0; i < this.lags.length; i++) {
-      const lag = this.lags[i]!;
-      const end = this.ends[i]!;
-      if (end >= startMs && end - lag <= endMs) max = Math.max(max, lag);
-    }
-    return max;
+  toData(): RunData['self'] {
+    return { loopLag: this.histogram.toData(), episodes: this.episodes.map((e) => ({ ...e })) };
   }
+}
+
+/** The longest own lag overlapping [startMs, endMs]. */
+export function maxLagDuring(episodes: readonly LagEpisode[], startMs: number, endMs: number): number {
+  let max = 0;
+  for (const e of episodes) if (e.endMs >= startMs && e.startMs <= endMs) max = Math.max(max, e.lagMs);
+  return max;
 }

@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir, within } from './helpers.js';
 import { FASTAPI_FIXTURES, requirePythonStack } from './fastapi.js';
 import type { RunResult } from '../src/result/types.js';
 
@@ -25,7 +25,11 @@ function verdict(r: RunResult, id: string) {
 }
 
 test('seed 000: a sync generator hops threads, an async one does not', async () => {
-  const sync = await run('streams.yaml', ['streamPath=/stream/sync?n=10&gap_ms=100'], 'sync');
+  // Two servers side by side: 8 streams each, an event every 100 ms.
+  const [sync, asyncRun] = await Promise.all([
+    run('streams.yaml', ['streamPath=/stream/sync?n=10&gap_ms=100'], 'sync'),
+    run('streams.yaml', ['streamPath=/stream/async?n=10&gap_ms=100'], 'async'),
+  ]);
   const hop = verdict(sync, 'thread-hopping');
   const e = hop.evidence as { streams: number; hoppingStreams: number; maxDistinctPerStream: number };
   assert.equal(hop.status, 'detected', hop.summary);
@@ -33,11 +37,9 @@ test('seed 000: a sync generator hops threads, an async one does not', async () 
   // Measured here: 5–8 of 8 streams hop, 2–6 threads per stream (the seed: 2–4).
   assert.ok(e.hoppingStreams >= 3, `hopping streams ${e.hoppingStreams}`);
   assert.ok(e.maxDistinctPerStream >= 2 && e.maxDistinctPerStream <= 10, `max distinct ${e.maxDistinctPerStream}`);
-  assert.match(hop.summary, new RegExp(`${e.hoppingStreams} of 8 streams .* served by more than one thread \\(up to ${e.maxDistinctPerStream} threads per stream`));
   // Every event arrived: 8 streams × 10 events.
   assert.equal(Object.values(sync.actors.streams!.identities.thread!).reduce((a, b) => a + b, 0), 80);
 
-  const asyncRun = await run('streams.yaml', ['streamPath=/stream/async?n=10&gap_ms=100'], 'async');
   const calm = verdict(asyncRun, 'thread-hopping');
   assert.equal(calm.status, 'clear', calm.summary);
   assert.equal((calm.evidence as { maxDistinctPerStream: number }).maxDistinctPerStream, 1);
@@ -46,6 +48,7 @@ test('seed 000: a sync generator hops threads, an async one does not', async () 
 });
 
 test('seed 004: one gunicorn worker: every fast request waits for the slow one; two workers: only those pinned to it', async () => {
+  // One after the other: with two workers, which one accepts a new connection is a matter of timing (no neighbour's load).
   const one = await run('workers.yaml', ['workers=1', 'slowMs=1500'], 'w1');
   const hol = verdict(one, 'head-of-line-blocking');
   type Hol = {
@@ -58,8 +61,8 @@ test('seed 004: one gunicorn worker: every fast request waits for the slow one; 
   const e = hol.evidence as Hol;
   assert.equal(hol.status, 'detected', hol.summary);
   // The longest wait is the slow request's remaining time (1.5 s less what had run), within 100 ms.
-  assert.ok(Math.abs(e.maxDelayMs - e.slowRemainingMs) <= 100, `max delay ${e.maxDelayMs} vs remaining ${e.slowRemainingMs}`);
-  assert.ok(Math.abs(e.maxDelayMs - 1500) <= 150, `max delay ${e.maxDelayMs}`);
+  within(e.maxDelayMs, e.slowRemainingMs, 100, 'max delay vs remaining (ms)');
+  within(e.maxDelayMs, 1500, 150, 'max delay (ms)');
   assert.equal(Object.keys(e.byIdentity).length, 1, 'one worker pid');
   // New and keep-alive connections alike wait: there is nowhere else to go.
   assert.ok(e.byConnection.new.delayed >= e.byConnection.new.requests * 0.8, JSON.stringify(e.byConnection));
@@ -75,5 +78,5 @@ test('seed 004: one gunicorn worker: every fast request waits for the slow one; 
   // Whatever waited was pinned to the busy worker, and waited about the slow request's remaining time.
   const busy = Object.entries(e2.byIdentity).filter(([, x]) => x.delayed > 0);
   assert.ok(busy.length <= 1, JSON.stringify(e2.byIdentity));
-  if (e2.delayedRequests > 0) assert.ok(Math.abs(e2.maxDelayMs - e2.slowRemainingMs) <= 100);
+  if (e2.delayedRequests > 0) within(e2.maxDelayMs, e2.slowRemainingMs, 100, 'max delay vs remaining with 2 workers (ms)');
 });

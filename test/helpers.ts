@@ -1,10 +1,13 @@
 // Shared test plumbing: real servers in child processes, and the real CLI as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { renderTerminal } from '../src/report/terminal.js';
+import type { RunResult } from '../src/result/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/wobbly.js');
@@ -134,4 +137,64 @@ export async function waitGone(pid: number, ms: number): Promise<boolean> {
     await sleep(50);
   }
   return !alive(pid);
+}
+
+/**
+ * Asserts |actual − expected| ≤ tolerance, the one way every test checks a measured value.
+ * The tolerance is absolute (in actual's unit: `within(stall, 1000, 50)`) or a share of the
+ * expected value (`within(C, 40, '10%')`); say in `what` which physics sets it.
+ */
+export function within(actual: number | null | undefined, expected: number, tolerance: number | `${number}%`, what = 'value'): void {
+  const abs = typeof tolerance === 'number' ? tolerance : (Number(tolerance.slice(0, -1)) / 100) * Math.abs(expected);
+  const shown = typeof tolerance === 'number' ? `± ${tolerance}` : `± ${tolerance} (${abs})`;
+  assert.ok(typeof actual === 'number' && Number.isFinite(actual), `${what}: ${actual} is not a number (expected ${expected} ${shown})`);
+  assert.ok(Math.abs(actual - expected) <= abs, `${what}: ${actual} is not within ${expected} ${shown}`);
+}
+
+/**
+ * A CPU hog beside the test (`node -e 'for(;;){}'`), as on a busy machine; stopped after the
+ * file's tests, or by `stop()`.
+ */
+export function cpuHogs(count: number): { stop(): Promise<void> } {
+  const hogs = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const stop = () =>
+    Promise.all(
+      hogs.map(
+        (h) =>
+          new Promise<void>((done) => {
+            if (h.exitCode !== null || h.signalCode) return done();
+            h.once('exit', () => done());
+            h.kill('SIGKILL');
+          }),
+      ),
+    ).then(() => undefined);
+  return { stop };
+}
+
+/** Results captured from real runs, kept as fixed fixtures for the reporters' golden tests. */
+export const RESULT_FIXTURES = join(ROOT, 'test/fixtures/results');
+const GOLDEN_DIR = join(ROOT, 'test/golden');
+
+/**
+ * The reporters' wording, tested deterministically: `text` must equal test/golden/<name>.
+ * `UPDATE_GOLDEN=1 npm test` rewrites the files instead: review their diff like code.
+ */
+export function matchesGolden(name: string, text: string): void {
+  const file = join(GOLDEN_DIR, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(file, text);
+    return;
+  }
+  assert.ok(existsSync(file), `no golden file ${file}: run \`UPDATE_GOLDEN=1 npm test\` and review what it wrote`);
+  assert.equal(text, readFileSync(file, 'utf8'), `${name} differs from its golden file; if the change is meant, run \`UPDATE_GOLDEN=1 npm test\` and review the diff`);
+}
+
+/**
+ * What a live run printed is exactly the terminal rendering of its JSON result: the wording is
+ * tested by the golden files (golden.test.ts), the measured values on the JSON's fields.
+ */
+export function assertPrinted(stdout: string, result: RunResult): void {
+  const report = renderTerminal(result, { color: false });
+  assert.ok(stdout.includes(report), `the output is not the rendering of the JSON result:\n--- printed\n${stdout}\n--- rendered\n${report}`);
 }

@@ -1,13 +1,14 @@
 // End to end: the real CLI's load actor against real loopback servers with known concurrency
 // limits: pools of M slots with S = 200 ms, a server with no pool that is merely slower under load,
 // and a probe that must stay accurate during a full-speed load. (The handler that blocks its event
-// loop, serialized, is the demo target's /blocking: see demo.test.ts.)
+// loop, serialized, is the demo target's /blocking: see demo.e2e.test.ts.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, startServer, stallServer, tempDir, type TestServer } from './helpers.js';
+import { assertPrinted, ROOT, runCli, startServer, stallServer, tempDir, within, type TestServer } from './helpers.js';
 import type { LoadPhaseResult, RunResult } from '../src/result/types.js';
+import { unexplainedMs } from '../src/verdicts/event-loop-stall.js';
 
 let server: TestServer;
 const dir = tempDir();
@@ -33,8 +34,6 @@ async function run(file: string, target = server.url): Promise<{ result: RunResu
 }
 
 const loadOf = (r: RunResult, actor: string): LoadPhaseResult => r.actors[actor]!.load!;
-const within = (actual: number | null, expected: number, share: number) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) <= share * expected, `${actual} is not within ±${share * 100}% of ${expected}`);
 
 test('pools of M = 1, 4, 10 slots (S = 200 ms): C within ±10% of M; clear when M ≥ N, and for a server merely slower under load at N = 50', async (t) => {
   const pools = scenarioFile('pools', '4s', [
@@ -55,32 +54,36 @@ test('pools of M = 1, 4, 10 slots (S = 200 ms): C within ±10% of M; clear when 
   for (const [actor, M] of [['m1', 1], ['m4', 4], ['m10', 10]] as const) {
     const cc = loadOf(p.result, actor).concurrency;
     t.diagnostic(`M = ${M}: C = ${cc.effectiveConcurrency} (X ${cc.throughputRps} req/s × S ${cc.serviceTimeMs} ms), first wave ${cc.firstWave.served}/${cc.firstWave.requests}, ${cc.outcome}`);
-    within(cc.effectiveConcurrency, M, 0.1);
-    within(cc.serviceTimeMs, 200, 0.1);
+    within(cc.effectiveConcurrency, M, '10%', `C of the pool of ${M}`);
+    within(cc.serviceTimeMs, 200, '10%', 'S (ms)');
     assert.equal(cc.poolSizeEstimate, M);
     assert.equal(cc.outcome, M === 1 ? 'serialized' : 'pool');
   }
   const pool = p.result.verdicts.find((v) => v.id === 'pool-starvation')!;
   assert.equal(pool.status, 'detected');
-  assert.match(pool.summary, /GET \/pool\/10\?ms=200 \(m10\): the server handles at most ~\d+(?:\.\d)? requests at once although 20 were sent: a pool of about 10/);
-  const e = pool.evidence as { effectiveConcurrency: number; requestedConcurrency: number; serviceTimeMs: number; throughputRps: number };
-  within(e.effectiveConcurrency, 10, 0.1);
+  const e = pool.evidence as { actor: string; effectiveConcurrency: number; requestedConcurrency: number; serviceTimeMs: number; throughputRps: number; poolSizeEstimate?: number };
+  // The verdict names the largest pool found: m10's 10 slots although 20 were sent.
+  assert.equal(e.actor, 'm10');
+  within(e.effectiveConcurrency, 10, '10%', 'C in the verdict');
   assert.equal(e.requestedConcurrency, 20);
-  within(e.throughputRps * e.serviceTimeMs / 1000, e.effectiveConcurrency, 0.01);
+  assert.equal(e.poolSizeEstimate ?? Math.round(e.effectiveConcurrency), 10);
+  // C = X × S (Little's law), up to the rounding of the three figures.
+  within((e.throughputRps * e.serviceTimeMs) / 1000, e.effectiveConcurrency, '1%', 'X × S');
   assert.equal(p.result.verdicts.find((v) => v.id === 'serialized')!.status, 'detected');
   // The ab-like summary, in the JSON and the terminal.
   const m4 = loadOf(p.result, 'm4');
   assert.equal(m4.connections, 8);
   assert.ok(m4.complete > 50 && m4.failed === 0, `m4 complete ${m4.complete}`);
-  within(m4.requestsPerSec, 20, 0.15);
-  within(m4.timePerRequestMs, 400, 0.15);
+  within(m4.requestsPerSec, 20, '15%', 'm4 req/s');
+  within(m4.timePerRequestMs, 400, '15%', 'm4 time per request (ms)');
   assert.ok(m4.servedWithinMs['50']! >= 380 && m4.servedWithinMs['100']! < 1000, JSON.stringify(m4.servedWithinMs));
-  assert.match(p.stdout, /m4: GET \/pool\/4\?ms=200, 8 connections[\s\S]*Concurrency Level:\s+8[\s\S]*Requests per second:\s+[\d.]+ \[#\/sec\] \(mean\)[\s\S]*Percentage of the requests served within a certain time/);
+  // The terminal report (the ab-like sections among it) is the rendering of this result.
+  assertPrinted(p.stdout, p.result);
 
   const fits = loadOf(c.result, 'fits').concurrency;
   const slower = loadOf(c.result, 'slower').concurrency;
   t.diagnostic(`M = N = 10: C = ${fits.effectiveConcurrency}; slower N = 50: C = ${slower.effectiveConcurrency}, latency ${slower.latencyUnderLoadMs} ms vs ${slower.serviceTimeMs} ms`);
-  within(fits.effectiveConcurrency, 10, 0.1);
+  within(fits.effectiveConcurrency, 10, '10%', 'C when M = N = 10');
   assert.equal(fits.outcome, 'clear');
   // The trap: C is well under 0.9 N, but all 50 first requests came back within 1.5 S.
   assert.ok(slower.effectiveConcurrency! < 0.9 * 50, `C = ${slower.effectiveConcurrency}`);
@@ -102,17 +105,17 @@ test('a probe in the same run as a full-speed load on a healthy server reports n
   const load = loadOf(result, 'load');
   const probe = result.actors.probe!.summary;
   const v = result.verdicts.find((x) => x.id === 'event-loop-stall')!;
-  const stalls = (v.evidence as { stalls: { lengthMs: number; selfLagMs: number }[] }).stalls;
+  const ev = v.evidence as { thresholdMs: number; machineLagMs: number; stalls: { lengthMs: number; selfLagMs: number }[] };
   t.diagnostic(`load ${load.requestsPerSec} req/s; probe p50 ${probe.latencyMs.p50} ms, p99 ${probe.latencyMs.p99} ms; wobbly's loop delay p99 ${result.self.eventLoopDelayP99Ms} ms; ${v.status}`);
   assert.ok(load.requestsPerSec > 1000, `the load ran at ${load.requestsPerSec} req/s`);
   assert.ok(probe.requests >= 280, `probes answered: ${probe.requests}`);
   assert.notEqual(v.status, 'detected', v.summary);
-  // Inconclusive only if wobbly's own loop (not its load) lagged: the self-check, never a stall of the server.
-  for (const s of stalls) assert.ok(s.selfLagMs >= s.lengthMs / 2, JSON.stringify(s));
+  // Inconclusive only where wobbly's own loop (not its load thread) and the machine explain the wait: the self-check, never a stall of the server.
+  for (const s of ev.stalls) assert.ok(unexplainedMs(s, ev.machineLagMs) <= ev.thresholdMs, JSON.stringify(s));
   // An endpoint this fast says nothing about pools: no false pool-starvation either.
   const pool = result.verdicts.find((x) => x.id === 'pool-starvation')!;
   assert.equal(pool.status, 'inconclusive');
-  assert.match(pool.summary, /too fast to tell a pool/);
+  assert.equal((pool.evidence as { reason?: string }).reason, 'too-fast', pool.summary);
 });
 
 test('a target that dies under load: the run stops, the results so far are kept, exit 3', async () => {

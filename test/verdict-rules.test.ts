@@ -39,6 +39,7 @@ test('event-loop-stall: detected with the stall the samples hold; clear without;
     probe: 'probe',
     thresholdMs: 100,
     unloadedP99Ms: 2,
+    machineLagMs: 0,
     longestStallMs: 1002,
     stalls: [{ startMs: 1500, endMs: 2502, lengthMs: 1002, probesAffected: 91, during: ['heavy'], selfLagMs: 0 }],
     ownLagStalls: [],

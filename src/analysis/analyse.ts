@@ -20,6 +20,8 @@ export interface StallAnalysis {
   sent: number;
   /** Stalls, each with wobbly's own loop lag during it. */
   stalls: (Stall & { selfLagMs: number })[];
+  /** wobbly's longest single loop lag in the run: how long this machine kept a process off the CPU. */
+  selfLagMaxMs?: number;
 }
 
 export interface Analysis {
@@ -75,6 +77,7 @@ export function analyse(data: RunData): Analysis {
       answered: a.counts.requests - a.counts.failures,
       sent: a.counts.requests + a.counts.unfinished,
       stalls: found,
+      selfLagMaxMs: data.self.episodes.reduce((m, e) => Math.max(m, e.lagMs), 0),
     });
   }
   const loads: ConcurrencyEstimate[] = [];

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, sleep, startCli, tempDir, waitGone } from './helpers.js';
+import { getJson, ROOT, runCli, sleep, startCli, tempDir, waitGone } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
 const SERVER = `node ${join(ROOT, 'dist/test/servers/stall-server.js')}`;
@@ -70,7 +70,17 @@ test('a server that never gets ready: exit 3 after the ready timeout', async () 
 test('Ctrl-C: partial result, exit 130, server stopped', async () => {
   const json = join(dir, 'ctrl-c.json');
   const run = startCli(['run', SCENARIO, '--server', `${SERVER} --port {port}`, '--server-ready', '/live', '--set', 'duration=30s', '--json', json]);
-  await sleep(2500);
+  // Interrupt once the run is under way (past the 100 calibration requests), however slow the start.
+  let url: string | undefined;
+  for (let i = 0; i < 200 && !url; i++) {
+    await sleep(50);
+    url = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output().stderr)?.[1];
+  }
+  assert.ok(url, run.output().stderr);
+  for (let i = 0; i < 200; i++) {
+    await sleep(50);
+    if ((await getJson<{ requests: number }>(`${url}/stats`)).requests >= 150) break;
+  }
   run.child.kill('SIGINT');
   const r = await run.done;
   assert.equal(r.code, 130, r.stderr);

@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { Extractor } from '../protocols/extract.js';
 import { CONN_INFO, type ConnInfo } from './connections.js';
+import { faultName } from '../protocols/faults.js';
 
 export interface HttpRequest {
   path: string;
@@ -104,9 +105,9 @@ export function errorCode(err: unknown): string {
     case 'UND_ERR_ABORTED':
       return 'aborted';
     case undefined:
-      return e?.name === 'AbortError' ? 'aborted' : (e?.message ?? 'error');
+      return e?.name === 'AbortError' ? 'aborted' : faultName(undefined, e?.name, e?.message);
     default:
-      return code;
+      return faultName(code, e?.name, e?.message);
   }
 }
 

@@ -5,13 +5,23 @@ import type { HttpSpec, ProbeSpec } from '../types.js';
 import { exchange } from './http.js';
 import { encodeRequest, Http1Connection, targetOf } from '../load/http1.js';
 import { VERSION } from '../version.js';
+import { faultKind } from '../protocols/faults.js';
 
+/**
+ * The target cannot be measured: nothing listens there ("is the server running?" only then), or
+ * it answers every calibration request with a fault (malformed HTTP, a reset, a TLS error).
+ */
 export class TargetUnreachableError extends Error {
   constructor(
     readonly target: string,
     readonly code: string,
   ) {
-    super(`cannot reach ${target} (${code}): is the server running?`);
+    const kind = faultKind(code);
+    super(
+      kind === 'refused' || code === 'connect timeout'
+        ? `cannot reach ${target} (${code}): is the server running?`
+        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? ': check the certificate and the https:// in the target' : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
+    );
     this.name = 'TargetUnreachableError';
   }
 }
@@ -54,22 +64,52 @@ const CALIBRATION_REQUESTS = 100;
 const CALIBRATION_BUDGET_MS = 3000;
 /** Service-time calibration waits for slow endpoints (seed 002 sleeps 3 s), but not forever. */
 const SERVICE_CALIBRATION_BUDGET_MS = 60_000;
+/** ... and not longer than the run itself (at least this long, for a run shorter than one slow S). */
+const MIN_SERVICE_BUDGET_MS = 10_000;
+
+/**
+ * Faults seen while calibrating. Tolerated as long as some request is answered (a server resetting
+ * 10 % of its connections is measured, not refused); when none is, the run cannot start and the
+ * error names the fault (nothing listens, malformed HTTP, TLS, reset).
+ */
+class FaultTally {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly origin: string) {}
+  add(error: string): ReturnType<typeof faultKind> {
+    this.counts.set(error, (this.counts.get(error) ?? 0) + 1);
+    return faultKind(error);
+  }
+  throwIfNothingAnswered(answered: number): void {
+    if (answered > 0 || this.counts.size === 0) return;
+    const [first] = [...this.counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    if (first !== 'timeout') throw new TargetUnreachableError(this.origin, first);
+  }
+}
 
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */
 export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: string, stop: AbortSignal): Promise<Calibration> {
   const client = new Client(origin, { pipelining: 1 });
   const latencies: number[] = [];
+  const faults = new FaultTally(origin);
   const began = performance.now();
   try {
-    for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
+    for (let i = 0; i <= CALIBRATION_REQUESTS && !stop.aborted; i++) {
+      const left = CALIBRATION_BUDGET_MS - (performance.now() - began);
+      if (left <= 0) break;
       const t = performance.now();
-      const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, CALIBRATION_BUDGET_MS), stop);
-      if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, left), stop);
+      if (out.error === 'unfinished') break;
+      if (out.error) {
+        // A hanging endpoint will not answer the next one either: one timeout ends calibration.
+        if (faults.add(out.error) === 'timeout') break;
+        continue;
+      }
       if (i > 0) latencies.push(performance.now() - t);
     }
   } finally {
     await client.destroy().catch(() => undefined);
   }
+  faults.throwIfNothingAnswered(latencies.length);
   return summarise(latencies, 0, undefined);
 }
 
@@ -78,16 +118,18 @@ export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: 
  * opens the connection), sent with the load's own HTTP client so that its overhead is the same
  * in S as under load (undici's added 1–3 ms to a 200 ms endpoint, i.e. C 1–2 % too high).
  */
-export async function calibrateService(spec: HttpSpec, requests: number, origin: string, basePath: string, stop: AbortSignal): Promise<Calibration> {
+export async function calibrateService(spec: HttpSpec, requests: number, origin: string, basePath: string, stop: AbortSignal, runMs = SERVICE_CALIBRATION_BUDGET_MS): Promise<Calibration> {
   const conn = new Http1Connection(targetOf(origin));
   const bytes = encodeRequest(spec.method, basePath + spec.path, new URL(origin).host, spec.headers, spec.body, `wobbly/${VERSION}`);
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;
+  const faults = new FaultTally(origin);
   const began = performance.now();
+  const budgetMs = Math.min(SERVICE_CALIBRATION_BUDGET_MS, Math.max(MIN_SERVICE_BUDGET_MS, runMs));
   const one = () =>
     new Promise<{ error?: string; status: number }>((resolve) => {
-      const timer = setTimeout(() => conn.abort('timeout'), Math.min(spec.timeoutMs, SERVICE_CALIBRATION_BUDGET_MS));
+      const timer = setTimeout(() => conn.abort('timeout'), Math.max(1, Math.min(spec.timeoutMs, budgetMs - (performance.now() - began))));
       const onStop = () => conn.abort('unfinished');
       stop.addEventListener('abort', onStop, { once: true });
       conn.send(bytes, spec.method === 'HEAD', (error, res) => {
@@ -97,11 +139,14 @@ export async function calibrateService(spec: HttpSpec, requests: number, origin:
       });
     });
   try {
-    for (let i = 0; i <= requests && performance.now() - began < SERVICE_CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
+    for (let i = 0; i <= requests && performance.now() - began < budgetMs && !stop.aborted; i++) {
       const t = performance.now();
       const out = await one();
       if (out.error === 'unfinished') break;
-      if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      if (out.error) {
+        if (faults.add(out.error) === 'timeout') break;
+        continue;
+      }
       if (out.status >= 400) {
         failures++;
         failedStatus ??= out.status;
@@ -111,6 +156,7 @@ export async function calibrateService(spec: HttpSpec, requests: number, origin:
   } finally {
     conn.close();
   }
+  faults.throwIfNothingAnswered(latencies.length + failures);
   return summarise(latencies, failures, failedStatus);
 }
 

@@ -166,7 +166,7 @@ class Parser {
   private op(after: string): Op {
     const t = this.next();
     if (t.type === 'op') {
-      const fix = OP_FIXES[t.text];
+      const fix = Object.hasOwn(OP_FIXES, t.text) ? OP_FIXES[t.text] : undefined;
       if (fix) this.fail(`"${t.text}" is not a comparison; did you mean "${fix}"?`, t);
       return t.text as Op;
     }
@@ -175,7 +175,7 @@ class Parser {
 
   private verdict(): VerdictExpectation {
     const id = this.subject();
-    if (!(id.text in VERDICTS)) {
+    if (!Object.hasOwn(VERDICTS, id.text)) {
       const guess = closest(id.text, VERDICT_IDS);
       this.fail(`unknown verdict "${id.text}"${guess ? ` (did you mean "${guess}"?)` : ''}; the verdicts are: ${VERDICT_IDS.join(', ')}`, id);
     }
@@ -212,11 +212,11 @@ class Parser {
     if (num.type !== 'number') this.fail(`expected a number after "${op}", got ${this.describe(num)}`, num);
     const unitToken = this.unit();
     const units = UNITS[metric.dimension];
-    const factor = units[unitToken.text];
+    const factor = Object.hasOwn(units, unitToken.text) ? units[unitToken.text] : undefined; // never Object.prototype's
     if (factor === undefined) {
       if (unitToken.text === '') this.fail(`expected a unit after ${num.text} (${unitsOf(metric.dimension)}): ${metric.name} is ${whatIs(metric.dimension)}`, unitToken);
       const hint = metric.name === 'failures' && unitToken.text === '%' ? `; for a share of requests write ${actor.name}.${ERROR_RATE} ${op} ${num.text}%` : '';
-      const known = Object.values(UNITS).some((u) => unitToken.text in u);
+      const known = Object.values(UNITS).some((u) => Object.hasOwn(u, unitToken.text));
       this.fail(
         `${known ? `"${unitToken.text}" is not a unit of` : `unknown unit "${unitToken.text}" for`} ${metric.name}, ${whatIs(metric.dimension)}; use ${unitsOf(metric.dimension)}${hint}`,
         unitToken,

@@ -28,7 +28,7 @@ export function serverSpecOf(scenario: Scenario, overrides: ServerOverrides = {}
   return {
     command,
     cwd: base?.cwd,
-    env: { ...(base?.env ?? {}), ...(overrides.env ?? {}) },
+    env: { ...(base?.paramEnv ?? {}), ...(base?.env ?? {}), ...(overrides.env ?? {}) },
     readyPath: overrides.readyPath ?? base?.readyPath ?? '/',
     readyTimeoutMs: base?.readyTimeoutMs ?? 20_000,
   };

@@ -3,7 +3,8 @@
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { execute } from '../pipeline.js';
 import { renderTerminal } from '../report/terminal.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { STDOUT, writeOutput } from '../report/write-file.js';
+import { checkOutputs, stdoutTaken } from './outputs.js';
 import type { RunResult } from '../result/types.js';
 import { launchTarget, type ServerOverrides } from '../server/lifecycle.js';
 import type { Scenario } from '../types.js';
@@ -26,6 +27,7 @@ export interface RunFlags extends CiFlags {
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
   const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect };
   const scenario = await loadScenario(ref, load);
+  await checkOutputs(flags); // before the server starts and before any request: a bad path is exit 2
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
   const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
   return exitCodeOf(result);
@@ -79,9 +81,11 @@ export async function runAndReport(
     progress?.clear();
   }
   result = annotate?.(result) ?? result;
-  if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
-  if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
-  if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+  if (flags.json !== undefined) await writeOutput(flags.json, JSON.stringify(result, null, 2) + '\n', io.out);
+  // With an output on stdout ("-"), the terminal report goes to stderr so that stdout stays parseable.
+  const show = stdoutTaken(flags) ? io.err : io.out;
+  if (!flags.quiet) show(renderTerminal(result, { color: io.color && !stdoutTaken(flags), width: io.width }));
+  if (flags.json !== undefined && flags.json !== STDOUT && !flags.quiet) show(`result written to ${flags.json}\n`);
   await writeCiReports(result, flags, io);
   return result;
 }

@@ -4,7 +4,7 @@ import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { execute } from '../pipeline.js';
 import { renderTerminal } from '../report/terminal.js';
 import { STDOUT, writeOutput } from '../report/write-file.js';
-import { checkOutputs, stdoutTaken } from './outputs.js';
+import { checkOutputs, guardWorkflowCommands, stdoutTaken } from './outputs.js';
 import type { RunResult } from '../result/types.js';
 import { launchTarget, type ServerOverrides } from '../server/lifecycle.js';
 import type { Scenario } from '../types.js';
@@ -84,7 +84,7 @@ export async function runAndReport(
   if (flags.json !== undefined) await writeOutput(flags.json, JSON.stringify(result, null, 2) + '\n', io.out);
   // With an output on stdout ("-"), the terminal report goes to stderr so that stdout stays parseable.
   const show = stdoutTaken(flags) ? io.err : io.out;
-  if (!flags.quiet) show(renderTerminal(result, { color: io.color && !stdoutTaken(flags), width: io.width }));
+  if (!flags.quiet) show(guardWorkflowCommands(renderTerminal(result, { color: io.color && !stdoutTaken(flags), width: io.width }), io));
   if (flags.json !== undefined && flags.json !== STDOUT && !flags.quiet) show(`result written to ${flags.json}\n`);
   await writeCiReports(result, flags, io);
   return result;

@@ -19,8 +19,15 @@ export function serverText(s: string, max = MAX_IDENTITY_CHARS): string {
   return `${text.slice(0, cut)}…(cut, ${s.length} chars)`;
 }
 
-/** Every value of a record through serverText. */
-export function serverTexts(values: Record<string, string>, max = MAX_IDENTITY_CHARS): Record<string, string> {
-  for (const k of Object.keys(values)) values[k] = serverText(values[k]!, max);
-  return values;
+/** Every string (values and keys) of parsed JSON with its control characters made visible. */
+export function escapeStrings(v: unknown): unknown {
+  if (typeof v === 'string') return escapeControls(v);
+  if (Array.isArray(v)) return v.map(escapeStrings);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, escapeControls(k), { value: escapeStrings(x), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
 }
+

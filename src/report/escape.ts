@@ -24,9 +24,9 @@ function visible(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Control characters shown as visible escapes (\n, \x1b, \u202e); printable text unchanged. */
-export function escapeControls(s: string): string {
-  return s.replace(CONTROLS, visible);
+/** Control characters shown as visible escapes (\n, \x1b, \u202e); printable text unchanged, and so are those in `keep`. */
+export function escapeControls(s: string, keep = ''): string {
+  return s.replace(CONTROLS, keep ? (c) => (keep.includes(c) ? c : visible(c)) : visible);
 }
 
 /** Has it any character escapeControls would change? */
@@ -39,9 +39,9 @@ export function hasControls(s: string): boolean {
 
 export const terminalText = escapeControls;
 
-/** A workflow command's message: one line whatever it holds, so no `::` command can start. */
+/** A workflow command's message: one line whatever it holds (CR and LF as %0D %0A), so no `::` command can start. */
 export function githubData(s: string): string {
-  return escapeControls(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s, '\r\n\t').replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A workflow command's property value (title=, file=). */
@@ -49,18 +49,24 @@ export function githubProperty(s: string): string {
   return githubData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** Inline Markdown: HTML escaped, every character that starts markup backslash-escaped. */
+/**
+ * Inline Markdown (a table cell, a list item): one line (line breaks become spaces), no raw HTML
+ * (entities), no link or image (`](` and `![` broken), no table break (backslashes and pipes escaped).
+ */
 export function markdownText(s: string): string {
-  return escapeControls(s)
+  return escapeControls(s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '), '\t')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]()!#|~]/g, '\\$&');
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/!\[/g, '!\\[')
+    .replace(/\]\(/g, ']\\(');
 }
 
 /** A code span: shows < and & literally; only pipes (in tables) need escaping inside it. */
 export function markdownCode(s: string): string {
-  const text = escapeControls(s);
+  const text = escapeControls(s.replace(/\s*[\r\n]+\s*/g, ' '), '\t');
   return text.includes('`') ? markdownText(s) : `\`${text.replace(/\|/g, '\\|')}\``;
 }
 

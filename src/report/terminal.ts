@@ -6,6 +6,7 @@ import { formatMs } from '../scenario/units.js';
 import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
+import { terminalText } from './escape.js';
 import { concurrencyEvidenceText, loadSections } from './load-section.js';
 
 export interface TerminalOptions {
@@ -38,7 +39,7 @@ function ms(x: number): string {
 function failureText(a: ActorResult): string {
   const parts: string[] = [];
   for (const [code, n] of Object.entries(a.summary.statusCodes)) if (Number(code) >= 400) parts.push(`HTTP ${code} ×${n}`);
-  for (const [err, n] of Object.entries(a.summary.errors)) parts.push(`${err} ×${n}`);
+  for (const [err, n] of Object.entries(a.summary.errors)) parts.push(`${terminalText(err)} ×${n}`);
   return parts.join(', ');
 }
 
@@ -161,7 +162,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (r.server) {
     parts.push(`server: \`${r.server.command}\` (pid ${r.server.pid ?? '?'}), started and stopped by wobbly`);
     const x = r.server.exitedDuringRun;
-    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${l}`).join('\n')}`));
+    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${terminalText(l)}`).join('\n')}`));
   }
   if (r.partial) {
     const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';

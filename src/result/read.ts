@@ -2,6 +2,7 @@
 // exit 2, when the file is missing, not JSON, or not a wobbly result.
 import { readFile } from 'node:fs/promises';
 import type { RunResult } from './types.js';
+import { escapeStrings } from '../protocols/server-text.js';
 
 /** Bad input that is not a scenario: a file given on the command line, a flag's value. Exit 2. */
 export class InputError extends Error {
@@ -23,5 +24,5 @@ export async function readResult(file: string, what = 'result'): Promise<RunResu
   if (r?.schemaVersion !== 1 || typeof r.actors !== 'object' || !Array.isArray(r.verdicts) || typeof r.bucketMs !== 'number') {
     throw new InputError(`${file}: not a wobbly result (expected the JSON written by --json, schemaVersion 1)`);
   }
-  return r as RunResult;
+  return escapeStrings(r) as RunResult; // a result file is untrusted too: no raw control character in any string
 }

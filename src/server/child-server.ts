@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { MAX_LINE_CHARS, serverText } from '../protocols/server-text.js';
 
 const REAPER = fileURLToPath(new URL('./reaper.js', import.meta.url));
 
@@ -31,6 +32,8 @@ export class ServerStartError extends Error {
 }
 
 const LOG_LINES = 200;
+/** The unfinished last line of a server's output is kept up to this many characters. */
+const MAX_PARTIAL_LINE = 64 * 1024;
 
 export class ChildServer {
   /** The base URL announced by the ready line, if any. */
@@ -94,7 +97,7 @@ export class ChildServer {
   }
 
   private addLog(line: string): void {
-    this.log.push(line);
+    this.log.push(serverText(line, MAX_LINE_CHARS)); // the server's output is data: no escape sequence reaches a report
     if (this.log.length > LOG_LINES) this.log.shift();
   }
 
@@ -131,6 +134,7 @@ export class ChildServer {
         stream.on('data', (chunk: string) => {
           const lines = (rest + chunk).split(/\r?\n/);
           rest = lines.pop() ?? '';
+          if (rest.length > MAX_PARTIAL_LINE) rest = rest.slice(0, MAX_PARTIAL_LINE); // output without line ends stays bounded
           for (const l of lines) onLine(l);
         });
         stream.on('end', () => rest && onLine(rest));

@@ -140,7 +140,10 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   assert.match(r.stdout, /FAIL: \d regressions? against .*baseline\.json/);
 
   // GitHub Actions: an ::error annotation per regression, escaped; the Markdown appended to the step summary.
-  const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+  // The terminal report sits between stop-commands markers (server text in it is never a command).
+  const token = /^::stop-commands::([0-9a-f]{32})$/m.exec(r.stdout)?.[1];
+  assert.ok(token && r.stdout.includes(`\n::${token}::\n`), 'the report is fenced by stop-commands');
+  const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::') && !l.includes(token));
   assert.ok(annotations.length >= 1 && annotations.length <= 3, annotations.join('\n'));
   assert.match(annotations.find((l) => l.includes('api.p50'))!, /^::error title=wobbly test-latency%3A regression%3A api\.p50 \+\d+\.\d%25::api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%25, tolerance 10%25\)/);
   const step = readFileSync(summary, 'utf8');

@@ -180,7 +180,7 @@ class OneStream implements Dispatcher.DispatchHandler {
     if (error === STOPPED && responded) end = 'open';
     else if (error === STOPPED && this.informational > 0) {
       end = 'failed';
-      reason = `no final response (only ${this.informational} interim 1xx)`;
+      reason = 'no final response (only interim 1xx)';
     } else if (!responded) {
       end = 'failed';
       reason = error === STOPPED ? 'no response before the end of the run' : (error ?? 'no response');

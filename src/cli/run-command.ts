@@ -41,7 +41,7 @@ export async function runWithServer(
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
-  const launched = await launchTarget(scenario, overrides);
+  const launched = await launchTarget(scenario, { ...overrides, interrupt: io.interrupt });
   const server = launched.server;
   try {
     if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);

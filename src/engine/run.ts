@@ -10,6 +10,7 @@ import type { Health } from '../load/protocol.js';
 import { Clock } from './clock.js';
 import { DOWN_ERRORS } from './http.js';
 import { calibrateProbe, calibrateService, checkReachable, type Calibration } from './preflight.js';
+import { goneAtEnd, settleWithin } from './run-bounds.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -23,6 +24,8 @@ export interface RunRecord {
   startedAt: Date;
   /** Length of the measured run (ms). */
   durationMs: number;
+  /** Time spent before it: reachability and calibration (ms). */
+  preflightMs?: number;
   partial: boolean;
   /** Why the run ended early, if it did. */
   stoppedBy?: 'interrupt' | 'target-down';
@@ -42,13 +45,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const basePath = url.pathname.replace(/\/+$/, '');
   const interrupt = options.interrupt ?? new AbortController().signal;
 
-  await checkReachable(scenario.target);
+  // Interrupted before the run (while its server started): no traffic, a partial result.
+  const preflightStart = performance.now();
+  if (!interrupt.aborted) await checkReachable(scenario.target);
   const calibration = new Map<string, Calibration>();
   for (const a of scenario.actors) {
+    if (interrupt.aborted) break;
     if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, origin, basePath, interrupt));
     // A load's service time S: measured now, one request at a time, unless declared.
     if ((a.kind === 'load' || a.kind === 'sweep') && a.serviceTimeMs === undefined && a.calibrationRequests > 0) {
-      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, origin, basePath, interrupt));
+      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, origin, basePath, interrupt, scenario.durationMs));
     }
   }
 
@@ -65,6 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     specs: new Map(),
     calibration,
     selfLag,
+    preflightMs: performance.now() - preflightStart,
   };
 
   // The target is gone when, for DOWN_AFTER_MS, every request failed with a "nobody listens" error.
@@ -120,9 +127,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     options.onProgress?.(now, record);
   }, 250);
 
-  // Every actor ends by itself at the deadline; the stop signal makes sure of it.
-  await Promise.all(runners);
+  // Every actor ends by itself at the deadline; the stop signal makes sure of it, and the grace
+  // bounds the wait for one that cannot be cut short (run-bounds.ts).
+  const all = Promise.all(runners);
+  if (await settleWithin(all, stop.signal)) await all;
   if (!stop.signal.aborted) stop.abort();
+  const gone = record.stoppedBy ? undefined : await goneAtEnd(scenario.target, downSinceMs !== undefined ? downError : undefined);
+  if (gone !== undefined) {
+    record.partial = true;
+    record.stoppedBy = 'target-down';
+    record.targetDown = { atMs: downSinceMs!, error: gone };
+  }
   for (const recorder of record.actors.values()) recorder.settle();
   clearTimeout(deadline);
   clearInterval(watch);

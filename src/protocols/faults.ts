@@ -23,6 +23,8 @@ export function faultName(code: string | undefined, name?: string, message?: str
     const reason = /\(([^)]*)\)\s*$/.exec(message ?? '')?.[1] ?? code ?? 'unparsable response';
     return `${MALFORMED} (${serverText(reason, 80)})`;
   }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return `${MALFORMED} (content-length mismatch)`;
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return `${MALFORMED} (response too large)`;
   if (code !== undefined && TLS_CODE.test(code)) return `${TLS} (${code})`;
   if (code !== undefined) return serverText(code, 80);
   return serverText(message ?? 'error', MAX_LINE_CHARS);

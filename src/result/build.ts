@@ -77,6 +77,7 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
     target: s.target,
     startedAt: record.startedAt.toISOString(),
     durationMs: round(record.durationMs, 1),
+    ...(record.preflightMs !== undefined ? { preflightMs: round(record.preflightMs, 1) } : {}),
     bucketMs: s.bucketMs,
     partial: record.partial,
     ...(record.stoppedBy ? { stoppedBy: record.stoppedBy } : {}),

@@ -19,6 +19,8 @@ export interface ServerOptions {
   /** Ready when GET on this URL answers with any HTTP status below 500. */
   readyUrl?: string;
   readyTimeoutMs?: number;
+  /** Ctrl-C / SIGTERM while waiting for it to be ready: stop it, throw ServerStartInterrupted. */
+  signal?: AbortSignal;
 }
 
 export class ServerStartError extends Error {
@@ -28,6 +30,14 @@ export class ServerStartError extends Error {
   ) {
     super(message);
     this.name = 'ServerStartError';
+  }
+}
+
+/** Interrupted (Ctrl-C, SIGTERM) while the server was starting: it is stopped again. */
+export class ServerStartInterrupted extends ServerStartError {
+  constructor(logTail: string[]) {
+    super('interrupted while the server was starting', logTail);
+    this.name = 'ServerStartInterrupted';
   }
 }
 
@@ -111,6 +121,7 @@ export class ChildServer {
         settled = true;
         clearTimeout(timer);
         if (poll) clearTimeout(poll);
+        opts.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve();
       };
@@ -118,6 +129,9 @@ export class ChildServer {
         () => done(new ServerStartError(`the server was not ready after ${timeoutMs / 1000} s${opts.readyUrl ? ` (${opts.readyUrl} did not answer)` : ''}`, this.logTail())),
         timeoutMs,
       );
+      const onAbort = () => done(new ServerStartInterrupted(this.logTail()));
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       const onLine = (line: string) => {
         this.addLog(line);
         if (opts.readyLine && !settled) {

@@ -83,7 +83,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     downSinceMs ??= atMs;
     downError = error;
   };
+  // The last sample's "nobody there" error, whatever came before it (a stream's end carries its 200).
+  let endedFailing: string | undefined;
+  let lastFailureMs = 0;
   const onSample = (s: Sample) => {
+    if (s.error && DOWN_ERRORS.has(s.error)) {
+      endedFailing = s.error;
+      lastFailureMs = s.endMs;
+    }
+    else if (isOk(s)) endedFailing = undefined;
     if (s.status > 0 || isOk(s)) {
       lastAnswerMs = s.endMs;
       downSinceMs = undefined;
@@ -132,11 +140,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const all = Promise.all(runners);
   if (await settleWithin(all, stop.signal)) await all;
   if (!stop.signal.aborted) stop.abort();
-  const gone = record.stoppedBy ? undefined : await goneAtEnd(scenario.target, downSinceMs !== undefined ? downError : undefined);
+  const gone = record.stoppedBy ? undefined : await goneAtEnd(scenario.target, endedFailing);
   if (gone !== undefined) {
     record.partial = true;
     record.stoppedBy = 'target-down';
-    record.targetDown = { atMs: downSinceMs!, error: gone };
+    record.targetDown = { atMs: downSinceMs ?? lastFailureMs, error: gone };
   }
   for (const recorder of record.actors.values()) recorder.settle();
   clearTimeout(deadline);

@@ -120,7 +120,8 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       for (const p of issueToProblems(issue, substituted, file, lineOf)) if (!reported.has(p.path)) problems.push(p);
     }
   }
-  if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
+  // The schema's shape is needed below; other problems (a --set, a param) are kept to list with the rest.
+  if (!parsed.success) throw new ScenarioError(sortProblems(problems));
 
   const scenario = toScenario(parsed.data, params, file, options, problems, lineOf);
   const reported = new Set(problems.map((p) => p.path));

@@ -1,7 +1,7 @@
 // Test target: a hostile HTTP/1.1 server on a raw TCP socket (so it can break the protocol).
 // Usage: node dist/test/servers/hostile-server.js [--die-after MS] [--freeze]
 //   prints "listening on http://127.0.0.1:PORT".
-// Paths:
+// A TLS handshake gets a plain 400 (as from a server that speaks no TLS). Paths:
 //   /inject         200 JSON whose "id" holds ESC/OSC sequences, BEL, NUL, a newline followed by
 //                   a workflow command, a Markdown image and raw HTML; header x-id a command and an image
 //   /ctl-header     200 with an ESC in a header value (undici refuses it: a malformed answer)
@@ -101,6 +101,12 @@ const server = createServer((socket) => {
   socket.on('data', (chunk) => {
     if (!open) return;
     buffered += chunk.toString('latin1');
+    if (buffered.charCodeAt(0) === 0x16) {
+      // A TLS ClientHello to this plain-HTTP port: answer as a plain server does (then TLS fails).
+      socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      open = false;
+      return;
+    }
     let end: number;
     while (open && (end = buffered.indexOf('\r\n\r\n')) !== -1) {
       const head = buffered.slice(0, end);

@@ -223,6 +223,7 @@ class Parser {
       );
     }
     const value = Number(num.text) * factor;
+    if (!Number.isFinite(value)) this.fail(`${num.text.length > 20 ? `${num.text.slice(0, 20)}…` : num.text} is too large a number`, num);
     if (metric.dimension === 'ratio' && unitToken.text === '' && value > 1) {
       this.fail(`${metric.name} is a fraction from 0 to 1 without a unit; did you mean ${num.text}%?`, num);
     }

@@ -46,6 +46,7 @@ export async function runWithServer(
   try {
     if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
     return await runAndReport(launched.scenario, flags, io, (result) => {
+      if (launched.interrupted) result.server = { command: launched.command!, pid: launched.interrupted.pid, port: launched.port };
       if (!server) return finish?.(result);
       result.server = { command: launched.command!, pid: server.pid, port: launched.port };
       if (server.exit) {

@@ -35,7 +35,10 @@ export class ServerStartError extends Error {
 
 /** Interrupted (Ctrl-C, SIGTERM) while the server was starting: it is stopped again. */
 export class ServerStartInterrupted extends ServerStartError {
-  constructor(logTail: string[]) {
+  constructor(
+    logTail: string[],
+    readonly pid: number | undefined,
+  ) {
     super('interrupted while the server was starting', logTail);
     this.name = 'ServerStartInterrupted';
   }
@@ -129,7 +132,7 @@ export class ChildServer {
         () => done(new ServerStartError(`the server was not ready after ${timeoutMs / 1000} s${opts.readyUrl ? ` (${opts.readyUrl} did not answer)` : ''}`, this.logTail())),
         timeoutMs,
       );
-      const onAbort = () => done(new ServerStartInterrupted(this.logTail()));
+      const onAbort = () => done(new ServerStartInterrupted(this.logTail(), this.child.pid));
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const onLine = (line: string) => {

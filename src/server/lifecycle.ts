@@ -21,8 +21,8 @@ export interface LaunchedTarget {
   server?: ChildServer;
   port?: number;
   command?: string;
-  /** Interrupted while the server started: it is stopped again, the run sends nothing. */
-  interrupted?: boolean;
+  /** Interrupted while the server started: it is stopped again (this was its pid), the run sends nothing. */
+  interrupted?: { pid?: number };
 }
 
 export function serverSpecOf(scenario: Scenario, overrides: ServerOverrides = {}): ServerSpec | undefined {
@@ -61,7 +61,7 @@ export async function launchTarget(scenario: Scenario, overrides: ServerOverride
     });
     return { scenario: { ...scenario, target }, server, port, command };
   } catch (err) {
-    if (err instanceof ServerStartInterrupted) return { scenario: { ...scenario, target }, port, command, interrupted: true };
+    if (err instanceof ServerStartInterrupted) return { scenario: { ...scenario, target }, port, command, interrupted: { pid: err.pid } };
     throw err;
   }
 }

@@ -14,13 +14,14 @@
 //   /unterminated   a 200 chunked stream of text without any line end, 64 KiB every 10 ms
 //   /ok             200 "ok"
 //   /stats          JSON {requests}: how many requests (other than /stats) it saw
-// --die-after MS: the process exits MS after listening. --freeze: listens with a backlog of 1 and
+// --die-after MS: the process exits MS after listening; --die-after-requests N: 500 ms after the Nth request. --freeze: listens with a backlog of 1 and
 // stops itself (SIGSTOP) at once: connections queue in the kernel, nothing is ever accepted.
 import { createServer, type Socket } from 'node:net';
 
 const args = process.argv.slice(2);
 const dieAfter = args.includes('--die-after') ? Number(args[args.indexOf('--die-after') + 1]) : undefined;
 const freeze = args.includes('--freeze');
+const dieAfterRequests = args.includes('--die-after-requests') ? Number(args[args.indexOf('--die-after-requests') + 1]) : undefined;
 
 export const NASTY = '\u001b[2J\u001b]0;pwned\u0007\u0000\u009b31m\u202e\n::error title=INJECTED::boom\r\n![x](http://evil.example/x.png)<img src=x onerror=alert(1)>';
 // A header cannot hold CR/LF, and undici refuses other controls in one (a fault of its own, tested apart).
@@ -40,6 +41,7 @@ function handle(socket: Socket, path: string): boolean {
     return true;
   }
   requests++;
+  if (requests === dieAfterRequests) setTimeout(() => process.exit(0), 500);
   switch (path) {
     case '/ok':
       respond(socket, '200 OK', {}, 'ok');

@@ -163,7 +163,7 @@ actors:
     /ranges\.yaml:11: actors\[0\]\.stop: expected a stop after the start/,
     /ranges\.yaml:12: actors\[0\]\.headers\.x-a: a header value cannot hold CR, LF or NUL/,
     /ranges\.yaml:15: actors\[1\]\.connections: expected a whole number from 1 to 10000, got 2147483648/,
-    /ranges\.yaml:16: actors\[1\]\.workers: expected a whole number from 1 to 16, got 64/,
+    /ranges\.yaml:16: actors\[1\]\.workers: expected a whole number from 1 to 8, got 64/,
     /ranges\.yaml:19: actors\[2\]\.count: expected a whole number from 1 to 1000, got 100000/,
     /ranges\.yaml:20: actors\[2\]\.timeout: expected a duration from 1ms up to 1h/,
     /--set toString: the scenario has no param "toString"/,

@@ -307,3 +307,24 @@ actors:
   // the shell started by /bin/sh -c may be the same process (exec) or its parent: both gone
   assert.throws(() => execFileSync('kill', ['-0', String(serverPid)], { stdio: 'ignore' }));
 });
+
+test('SIGTERM during calibration (a hanging load endpoint): exit 130 at once, a partial result, no actor started', async () => {
+  const file = scenario('calibrating', 'duration: 5s\nactors:\n  - kind: probe\n    path: /ok\n    rate: 10/s\n  - kind: load\n    path: /hang\n    connections: 2\n');
+  const json = join(dir, 'calibrating.json');
+  const before = await requestsSeen();
+  const cli = startCli(['run', file, '--target', server.url, '--json', json, '-q'], { timeoutMs: 30_000 });
+  // Calibration has begun once the server sees requests; the load's waits at least 4 s on /hang.
+  for (let i = 0; i < 200 && (await requestsSeen()) === before; i++) await sleep(25);
+  await sleep(300);
+  const t = performance.now();
+  cli.child.kill('SIGTERM');
+  const r = await cli.done;
+  assert.ok(performance.now() - t < 2500, `took ${Math.round(performance.now() - t)} ms after SIGTERM`);
+  assert.equal(r.code, 130, r.stderr);
+  const result = read(json);
+  assert.equal(result.partial, true);
+  assert.equal(result.stoppedBy, 'interrupt');
+  assert.equal(result.actors.probe!.summary.requests, 0);
+  assert.equal(result.actors.load!.summary.requests, 0);
+  for (const v of result.verdicts) assert.notEqual(v.status, 'detected', `${v.id}: ${v.summary}`);
+});

@@ -113,7 +113,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     record.actors.set(spec.name, recorder);
     record.specs.set(spec.name, spec);
     const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample, onHealth, probesRun };
-    runners.push(runActor(spec, ctx));
+    // Interrupted before the run (server start, calibration): the actors are recorded empty, none starts.
+    runners.push(interrupt.aborted ? Promise.resolve() : runActor(spec, ctx));
   }
 
   const onInterrupt = () => {

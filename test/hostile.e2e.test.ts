@@ -278,6 +278,20 @@ test('a server dying during a stream-only run and during a probe run: reported, 
   }
 });
 
+/** SIGTERM before the measured run began: exit 130 within `withinMs`, a partial result, no probe sent. */
+async function sigtermBeforeTheRun(cli: ReturnType<typeof startCli>, json: string, withinMs: number): Promise<RunResult> {
+  const t = performance.now();
+  cli.child.kill('SIGTERM');
+  const r = await cli.done;
+  assert.ok(performance.now() - t < withinMs, `took ${Math.round(performance.now() - t)} ms after SIGTERM`);
+  assert.equal(r.code, 130, r.stderr);
+  const result = read(json);
+  assert.equal(result.partial, true);
+  assert.equal(result.stoppedBy, 'interrupt');
+  assert.equal(result.actors.probe!.summary.requests, 0);
+  return result;
+}
+
 test('SIGTERM while the server starts: it is stopped, exit 130 with a partial JSON result', async () => {
   const pidFile = join(dir, 'never-ready.pid');
   const file = scenario('never-ready', `duration: 2s
@@ -294,15 +308,7 @@ actors:
   for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(50);
   const serverPid = Number(readFileSync(pidFile, 'utf8'));
   assert.ok(alive(serverPid));
-  const t = performance.now();
-  cli.child.kill('SIGTERM');
-  const r = await cli.done;
-  assert.ok(performance.now() - t < 5000, `took ${Math.round(performance.now() - t)} ms after SIGTERM`);
-  assert.equal(r.code, 130, r.stderr);
-  const result = read(json);
-  assert.equal(result.partial, true);
-  assert.equal(result.stoppedBy, 'interrupt');
-  assert.equal(result.actors.probe!.summary.requests, 0);
+  const result = await sigtermBeforeTheRun(cli, json, 5000);
   assert.ok(await waitGone(serverPid, 3000), 'the server was stopped');
   // the shell started by /bin/sh -c may be the same process (exec) or its parent: both gone
   assert.throws(() => execFileSync('kill', ['-0', String(serverPid)], { stdio: 'ignore' }));
@@ -316,15 +322,7 @@ test('SIGTERM during calibration (a hanging load endpoint): exit 130 at once, a 
   // Calibration has begun once the server sees requests; the load's waits at least 4 s on /hang.
   for (let i = 0; i < 200 && (await requestsSeen()) === before; i++) await sleep(25);
   await sleep(300);
-  const t = performance.now();
-  cli.child.kill('SIGTERM');
-  const r = await cli.done;
-  assert.ok(performance.now() - t < 2500, `took ${Math.round(performance.now() - t)} ms after SIGTERM`);
-  assert.equal(r.code, 130, r.stderr);
-  const result = read(json);
-  assert.equal(result.partial, true);
-  assert.equal(result.stoppedBy, 'interrupt');
-  assert.equal(result.actors.probe!.summary.requests, 0);
+  const result = await sigtermBeforeTheRun(cli, json, 2500);
   assert.equal(result.actors.load!.summary.requests, 0);
   for (const v of result.verdicts) assert.notEqual(v.status, 'detected', `${v.id}: ${v.summary}`);
 });

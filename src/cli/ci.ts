@@ -9,7 +9,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { STDOUT, writeOutput } from '../report/write-file.js';
 import { InputError, readResult } from '../result/read.js';
 import type { RunResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import type { Scenario } from '../types.js';
 import type { Io } from './io.js';
 import { stdoutTaken } from './outputs.js';

@@ -1,7 +1,7 @@
 // Every output flag, checked together before anything is sent (exit 2 with all problems at once).
 // A new output flag (--html, --raw) adds its option key here and is checked like the others.
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../result/read.js';
+import { InputError } from '../input-error.js';
 import type { Io } from './io.js';
 import { outputPathProblem, STDOUT } from '../report/write-file.js';
 

@@ -1,10 +1,12 @@
 // `wobbly run`: load the scenario, start its server if it has one, run, print the report, write
 // the JSON, stop the server, pick the exit code.
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
-import { execute } from '../pipeline.js';
+import { executeRun } from '../pipeline.js';
+import { encodeRunData } from '../run-data/file.js';
+import type { RunData } from '../run-data/types.js';
 import { renderTerminal } from '../report/terminal.js';
-import { STDOUT, writeOutput } from '../report/write-file.js';
-import { checkOutputs, guardWorkflowCommands, stdoutTaken } from './outputs.js';
+import { STDOUT, writeFileAtomic, writeOutput } from '../report/write-file.js';
+import { checkOutputs, guardWorkflowCommands, stdoutTaken, type OutputFlags } from './outputs.js';
 import type { RunResult } from '../result/types.js';
 import { launchTarget, type ServerOverrides } from '../server/lifecycle.js';
 import type { Scenario } from '../types.js';
@@ -17,6 +19,8 @@ export interface RunFlags extends CiFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
+  /** Save the run's data (gzip'd JSON) for `wobbly analyse`. */
+  raw?: string;
   quiet?: boolean;
   server?: string;
   serverEnv?: Record<string, string>;
@@ -37,7 +41,7 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags & { announceServer?: boolean },
+  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
@@ -69,26 +73,39 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags,
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
 ): Promise<RunResult> {
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
-  let result: RunResult;
+  let run: Awaited<ReturnType<typeof executeRun>>;
   try {
-    result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update });
+    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice });
   } finally {
     progress?.clear();
   }
-  result = annotate?.(result) ?? result;
+  const result = annotate?.(run.result) ?? run.result;
+  // The server's facts go with the data: `wobbly analyse` reports them as the run did.
+  if (flags.raw !== undefined) await writeRunData(flags.raw, { ...run.data, ...(result.server ? { server: result.server } : {}) }, io.out);
+  await writeAndShow(result, flags, io);
+  await writeCiReports(result, flags, io);
+  return result;
+}
+
+/** The JSON result (--json) and the terminal report, for `run` and `analyse`. */
+export async function writeAndShow(result: RunResult, flags: OutputFlags & { quiet?: boolean }, io: Io): Promise<void> {
   if (flags.json !== undefined) await writeOutput(flags.json, JSON.stringify(result, null, 2) + '\n', io.out);
   // With an output on stdout ("-"), the terminal report goes to stderr so that stdout stays parseable.
   const show = stdoutTaken(flags) ? io.err : io.out;
   if (!flags.quiet) show(guardWorkflowCommands(renderTerminal(result, { color: io.color && !stdoutTaken(flags), width: io.width }), io));
   if (flags.json !== undefined && flags.json !== STDOUT && !flags.quiet) show(`result written to ${flags.json}\n`);
-  await writeCiReports(result, flags, io);
-  return result;
+}
+
+/** `--raw FILE`: gzip'd; `--raw -`: plain JSON on stdout (`wobbly analyse` reads both). */
+async function writeRunData(path: string, data: RunData, stdout: (text: string) => void): Promise<void> {
+  if (path === STDOUT) stdout(JSON.stringify(data) + '\n');
+  else await writeFileAtomic(path, encodeRunData(data));
 }
 
 export function exitCodeOf(result: RunResult): number {

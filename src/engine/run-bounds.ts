@@ -4,6 +4,7 @@
 // during a stream-only run ends every stream before the watchdog could call it down).
 import { checkReachable, TargetUnreachableError } from './preflight.js';
 import { faultKind } from '../protocols/faults.js';
+import type { Target } from '../net/target.js';
 
 /** After the stop signal, actors get this long to hand back their last samples. */
 export const STOP_GRACE_MS = 2000;
@@ -33,7 +34,7 @@ export function settleWithin(work: Promise<unknown>, stop: AbortSignal, graceMs 
  * The run ended while requests were failing with "nobody there" errors: is anyone listening now?
  * Returns the error when nothing listens (the target went down), undefined when it is still there.
  */
-export async function goneAtEnd(target: string, lastError: string | undefined): Promise<string | undefined> {
+export async function goneAtEnd(target: Target, lastError: string | undefined): Promise<string | undefined> {
   if (lastError === undefined) return undefined;
   try {
     await checkReachable(target, 1000);

@@ -3,7 +3,7 @@
 import { formatChange, formatP, type BaselineComparison, type MetricComparison } from '../baseline/compare.js';
 import { formatValue } from '../expect/metrics.js';
 import { comparisonMessage, toleranceText } from './outcome.js';
-import { paint, table } from './terminal.js';
+import { paint, table } from './terminal-style.js';
 
 export function comparisonStatus(c: MetricComparison): string {
   if (c.regression) return 'REGRESSION';

@@ -1,13 +1,14 @@
 // The terminal report: a pure function of the JSON result (so saved runs re-render the same).
-import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
-import { formatMs } from '../scenario/units.js';
-import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
+import { formatMs } from '../format.js';
+import { identityLines, streamLines } from './streams-text.js';
+import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
 import { terminalText } from './escape.js';
-import { concurrencyEvidenceText, loadSections } from './load-section.js';
+import { paint, table } from './terminal-style.js';
+import { loadSections } from './load-section.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -16,21 +17,6 @@ export interface TerminalOptions {
 }
 
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
-
-export function paint(on: boolean, code: number, text: string): string {
-  return on ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-
-export function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
-    colAligns: align ?? head.map(() => 'left' as const),
-  });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
-}
 
 function ms(x: number): string {
   return x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1);
@@ -111,25 +97,18 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }
 
+/**
+ * The verdict's rule says which lines; a verdict of another wobbly version gets its plain fields.
+ * Escaped here, for every rule at once: the lines hold server values (identities, pids) and a
+ * result read back from a file is untrusted.
+ */
 function evidenceText(v: Verdict): string[] {
-  const e = v.evidence as Record<string, unknown>;
-  if (v.id === 'event-loop-stall') {
-    const stalls = (e.stalls as { startMs: number; endMs: number; lengthMs: number; probesAffected: number; during: string[]; selfLagMs: number }[]) ?? [];
-    const lines = [`threshold ${formatMs(e.thresholdMs as number)} (unloaded p99 ${formatMs(e.unloadedP99Ms as number)}); stalls: ${stalls.length}`];
-    for (const s of stalls.slice(0, 10)) {
-      lines.push(
-        `stall ${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`,
-      );
-    }
-    if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
-    return lines;
-  }
-  if (v.id === 'thread-hopping') return threadHoppingEvidence(e);
-  if (v.id === 'head-of-line-blocking') return headOfLineEvidence(e);
-  if (v.id === 'pool-starvation' || v.id === 'serialized') return concurrencyEvidenceText(e);
-  return Object.entries(e)
-    .filter(([, x]) => typeof x !== 'object')
-    .map(([k, x]) => `${k}: ${String(x)}`);
+  const lines =
+    evidenceLinesOf(v) ??
+    Object.entries(v.evidence)
+      .filter(([, x]) => typeof x !== 'object')
+      .map(([k, x]) => `${k}: ${String(x)}`);
+  return lines.map((l) => terminalText(l));
 }
 
 export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string {
@@ -140,11 +119,11 @@ export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string
     // 'INCONCLUSIVE' is 12 letters: one column more, so that a space always follows it.
     const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(13));
     const indent = ' '.repeat(15);
-    out.push(`  ${label}${v.id}`);
-    out.push(`${indent}${wrap(v.summary, width, indent)}`);
+    out.push(`  ${label}${terminalText(v.id)}`);
+    out.push(`${indent}${wrap(terminalText(v.summary), width, indent)}`);
     if (v.status !== 'clear') {
       for (const line of evidenceText(v)) out.push(`${indent}· ${line}`);
-      out.push(`${indent}${wrap(`Hint: ${v.hint}`, width, indent)}`);
+      out.push(`${indent}${wrap(`Hint: ${terminalText(v.hint)}`, width, indent)}`);
     }
   }
   return out.join('\n');
@@ -184,3 +163,5 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (r.expectations.length || r.baseline) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }
+// Kept for callers that took them from here.
+export { paint, table } from './terminal-style.js';

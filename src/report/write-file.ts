@@ -6,7 +6,7 @@
 import { access, constants, lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join, resolve } from 'node:path';
-import { InputError } from '../result/read.js';
+import { InputError } from '../input-error.js';
 
 /** "-": the text goes to stdout instead of a file. */
 export const STDOUT = '-';
@@ -44,7 +44,7 @@ export class OutputPathError extends InputError {
   }
 }
 
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   await assertWritable(path);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

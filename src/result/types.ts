@@ -131,7 +131,13 @@ export interface StreamSummary {
 export interface ExpectationResult {
   expr: string;
   pass: boolean;
+  /** What was found, as the reports print it: "25 ms", "99.5 rps", "0.5%", "detected", "not measured (…)". */
   actual: string;
+  /** The measured number in its unit (ms, requests per second, a fraction 0..1, a count): for scripts. */
+  value?: number;
+  unit?: 'ms' | 'rps' | 'ratio' | 'count';
+  /** A verdict expectation: the status the verdict had. Neither value nor status: nothing was measured (then it failed; actual says why). */
+  status?: Verdict['status'];
 }
 
 export interface RunResult {

@@ -119,16 +119,31 @@ test('output paths are checked before any request: exit 2 with every problem, no
   assert.match(r.stderr, /--junit: .*fifo is not a regular file/);
   assert.match(r.stderr, /--markdown: .*link\.json is a symbolic link/);
   assert.match(r.stderr, /--save-baseline: the directory .*missing does not exist/);
-  const r2 = await timedRun(['run', file, '--target', server.url, '--json', dir], 0);
+  const r2 = await timedRun(['run', file, '--target', server.url, '--json', dir, '--raw', link], 0);
   assert.equal(r2.code, 2);
-  assert.match(r2.stderr, /is a directory/);
+  assert.match(r2.stderr, /--json: .* is a directory/);
+  assert.match(r2.stderr, /--raw: .*link\.json is a symbolic link/);
+  const r2a = await timedRun(['analyse', join(dir, 'none.wob'), '--json', dir], 0);
+  assert.equal(r2a.code, 2);
+  assert.match(r2a.stderr, /--json: .* is a directory/);
   assert.equal(await requestsSeen(), before, 'no request reached the server');
   assert.equal(existsSync(join(dir, 'elsewhere.json')), false);
-  // "-" is stdout: the JSON alone, the report on stderr.
-  const r3 = await timedRun(['run', file, '--target', server.url, '--json', '-'], 1000);
+  // "-" is stdout: the JSON alone, the report on stderr; `analyse` of the saved run gives the same
+  // JSON, preflightMs included.
+  const raw = join(dir, 'outputs.wob');
+  const r3 = await timedRun(['run', file, '--target', server.url, '--json', '-', '--raw', raw], 1000);
   assert.equal(r3.code, 0, r3.stderr);
-  assert.equal((JSON.parse(r3.stdout) as RunResult).schemaVersion, 1);
+  const result = JSON.parse(r3.stdout) as RunResult;
+  assert.equal(result.schemaVersion, 1);
+  assert.ok(typeof result.preflightMs === 'number' && result.preflightMs > 0, String(result.preflightMs));
   assert.match(r3.stderr, /Verdicts/);
+  const again = await timedRun(['analyse', raw, '--json', '-'], 0);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(JSON.parse(again.stdout), result);
+  // `--raw -`: the run's data as plain JSON on stdout.
+  const r4 = await timedRun(['run', file, '--target', server.url, '--raw', '-', '-q'], 1000);
+  assert.equal(r4.code, 0, r4.stderr);
+  assert.equal((JSON.parse(r4.stdout) as { format: string }).format, 'wobbly-run-data');
 });
 
 test('numbers out of range, request splitting and prototype names are exit 2 with file, line, field and range; nothing sent', async () => {

@@ -17,11 +17,11 @@ export function encodeRunData(data: RunData): Buffer {
 }
 
 /** The RunData in a file's bytes (gzip'd or plain JSON); InputError says what is wrong with it. */
-export function decodeRunData(bytes: Buffer, file: string): RunData {
+export function decodeRunData(bytes: Buffer, file: string, maxBytes = MAX_RUN_DATA_BYTES): RunData {
   let parsed: unknown;
   try {
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    const json = gzipped ? unzipBounded(bytes, file) : bytes;
+    const json = gzipped ? unzipBounded(bytes, file, maxBytes) : bytes;
     parsed = JSON.parse(json.toString('utf8'));
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -50,17 +50,17 @@ export function decodeRunData(bytes: Buffer, file: string): RunData {
   return d as RunData;
 }
 
-function unzipBounded(bytes: Buffer, file: string): Buffer {
+function unzipBounded(bytes: Buffer, file: string, maxBytes: number): Buffer {
   try {
-    return gunzipSync(bytes, { maxOutputLength: MAX_RUN_DATA_BYTES });
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InputError(tooBig(file, 'it unzips to more'));
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InputError(tooBig(file, maxBytes, 'it unzips to more'));
     throw err;
   }
 }
 
-function tooBig(file: string, actual: string): string {
-  return `${file}: expected a run file of at most ${MAX_RUN_DATA_BYTES >> 20} MiB, ${actual}`;
+function tooBig(file: string, maxBytes: number, actual: string): string {
+  return `${file}: expected a run file of at most ${maxBytes / (1 << 20)} MiB, ${actual}`;
 }
 
 export async function readRunData(file: string): Promise<RunData> {
@@ -68,7 +68,7 @@ export async function readRunData(file: string): Promise<RunData> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new InputError(`${file}: expected a regular file (the one written by \`wobbly run --raw\`)`);
-    if (info.size > MAX_RUN_DATA_BYTES) throw new InputError(tooBig(file, `it has ${info.size} bytes`));
+    if (info.size > MAX_RUN_DATA_BYTES) throw new InputError(tooBig(file, MAX_RUN_DATA_BYTES, `it has ${info.size} bytes`));
     bytes = await readFile(file);
   } catch (err) {
     if (err instanceof InputError) throw err;

@@ -11,6 +11,8 @@ import { faultKind, faultName } from '../src/protocols/faults.js';
 import { quoteParamsInCommand } from '../src/server/command-params.js';
 import { outputPathProblem, writeFileAtomic } from '../src/report/write-file.js';
 import { tempDir } from './helpers.js';
+import { verdictBlock } from '../src/report/terminal.js';
+import type { Verdict } from '../src/types.js';
 
 const NASTY = '\u001b[2J\u001b]0;t\u0007\u0000\u009b\u202e\u2028x\n::error::y\r\n![i](http://e/x.png)<b>&|`\\';
 
@@ -91,4 +93,21 @@ test('output paths: only a regular file or nothing is replaced', async () => {
   assert.equal(readFileSync(file, 'utf8'), 'old');
   await writeFileAtomic(file, 'new');
   assert.equal(readFileSync(file, 'utf8'), 'new');
+});
+
+test('terminal verdicts: evidence lines of every rule (server identities), summaries and hints are escaped', () => {
+  const hostile = '\u001b]0;pwn\u0007';
+  const hopping: Verdict = {
+    id: 'thread-hopping',
+    status: 'detected',
+    summary: `streams hopped ${hostile}`,
+    hint: `fix ${hostile}`,
+    evidence: { field: 'pid', distinctPerStream: { 2: 1 }, switches: 1, maxSwitchesPerStream: 1, examples: [{ stream: 0, values: ['101', hostile] }] },
+  };
+  const unknown: Verdict = { id: 'from-a-newer-wobbly', status: 'detected', summary: 's', hint: 'h', evidence: { worker: hostile } };
+  const text = verdictBlock([hopping, unknown], { color: false, width: 200 });
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  assert.ok(text.includes('stream #1: 101 → \\x1b]0;pwn\\x07'), text);
+  assert.ok(text.includes('worker: \\x1b]0;pwn\\x07'), text);
+  assert.ok(text.includes('streams hopped \\x1b]0;pwn\\x07'), text);
 });

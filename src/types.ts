@@ -68,6 +68,8 @@ export interface ServerSpec {
   /** Absolute directory (relative ones are resolved against the scenario file). */
   cwd?: string;
   env: Record<string, string>;
+  /** The params, as WOBBLY_PARAM_<name> variables: a ${name} in the command expands one of them (never shell text). */
+  paramEnv?: Record<string, string>;
   /** Ready when GET on this path answers below 500. */
   readyPath: string;
   readyTimeoutMs: number;

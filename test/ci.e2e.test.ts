@@ -154,7 +154,10 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   assertPrinted(r.stdout, result);
 
   // GitHub Actions: an ::error annotation per regression (escaped: golden.test.ts), printed as rendered; the Markdown appended to the step summary.
-  const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+  // The terminal report sits between stop-commands markers (server text in it is never a command).
+  const token = /^::stop-commands::([0-9a-f]{32})$/m.exec(r.stdout)?.[1];
+  assert.ok(token && r.stdout.includes(`\n::${token}::\n`), 'the report is fenced by stop-commands');
+  const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::') && !l.includes(token));
   assert.equal(annotations.filter((l) => l.startsWith('::error ')).length, b.regressions, annotations.join('\n'));
   assert.ok(annotations.some((l) => l.startsWith('::error title=wobbly test-latency%3A regression%3A api.p50 ')), annotations.join('\n'));
   assert.equal(`${annotations.join('\n')}\n`, githubAnnotations(result));

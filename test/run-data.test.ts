@@ -133,6 +133,20 @@ test('a file that is not RunData is refused with what is wrong, every problem at
   );
 });
 
+test('a gzip bomb stops at the size cap: exit-2 error, not the memory filled', () => {
+  const bomb = gzipSync(Buffer.alloc(2 << 20, 0x20)); // 2 MiB of spaces in a few kB
+  assert.ok(bomb.length < 10_000);
+  assert.throws(() => decodeRunData(bomb, 'r.wob', 1 << 20), (err: unknown) => err instanceof InputError && err.message === 'r.wob: expected a run file of at most 1 MiB, it unzips to more');
+  const data = stallRun();
+  assert.deepEqual(decodeRunData(encodeRunData(data), 'r.wob', 1 << 20), JSON.parse(JSON.stringify(data)));
+});
+
+test('preflightMs goes from RunData to the result (analyse reproduces it)', () => {
+  const data: RunData = { ...stallRun(), preflightMs: 123.456 };
+  assert.equal(resultOf(data).preflightMs, 123.5);
+  assert.equal(resultOf(stallRun()).preflightMs, undefined);
+});
+
 test('load summary: the percentile rows never exceed the longest request (HDR answers with the top of a bucket)', () => {
   // One request of 1,234.567 ms: HDR (3 digits) puts it in the bucket up to 1,234.943 ms.
   const rec = new ActorRecorder('load', 'load', 1000, false);

@@ -83,6 +83,8 @@ class OneStream implements Dispatcher.DispatchHandler {
   private failure: string | undefined;
   private id: StreamIdentity | undefined;
   private done = false;
+  /** 1xx responses seen before the final one (a server may send them forever). */
+  private informational = 0;
 
   constructor(
     private readonly index: number,
@@ -106,7 +108,10 @@ class OneStream implements Dispatcher.DispatchHandler {
   onRequestStart(): void {}
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    if (statusCode < 200) return; // 1xx: the real response follows
+    if (statusCode < 200) {
+      this.informational++; // 1xx: the real response should follow
+      return;
+    }
     this.status = statusCode;
     if (statusCode >= 300) {
       this.failure = `HTTP ${statusCode}`;
@@ -123,10 +128,14 @@ class OneStream implements Dispatcher.DispatchHandler {
     this.parser = this.run.spec.format === 'lines' ? new LineSplitter(onEvent) : new SseParser(onEvent);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.pendingBytes += chunk.length;
     this.bytes += chunk.length;
     this.parser?.push(chunk);
+    if (this.parser?.overflow !== undefined && this.failure === undefined) {
+      this.failure = this.parser.overflow;
+      controller.abort(new Error(this.failure));
+    }
   }
 
   onResponseEnd(): void {
@@ -166,10 +175,15 @@ class OneStream implements Dispatcher.DispatchHandler {
     const responded = this.parser !== undefined;
     let end: StreamEnd;
     let reason = error;
-    if (error === STOPPED) end = 'open';
-    else if (!responded) {
+    // Open at the end counts only for a stream that got its response; one still waiting for it
+    // (after nothing, or only 1xx interim responses) failed: it never delivered anything.
+    if (error === STOPPED && responded) end = 'open';
+    else if (error === STOPPED && this.informational > 0) {
       end = 'failed';
-      reason = error ?? 'no response';
+      reason = 'no final response (only interim 1xx)';
+    } else if (!responded) {
+      end = 'failed';
+      reason = error === STOPPED ? 'no response before the end of the run' : (error ?? 'no response');
     } else if (error !== undefined) end = 'ended-early';
     else if (run.spec.events !== undefined && this.events < run.spec.events) {
       end = 'ended-early';

@@ -1,12 +1,10 @@
 // `wobbly analyse FILE`: a run saved with --raw, analysed again (analysis, verdicts,
 // expectations, the report) exactly as `wobbly run` did, without sending anything.
 import { resultOf } from '../pipeline.js';
-import { renderTerminal } from '../report/terminal.js';
-import { writeFileAtomic } from '../report/write-file.js';
 import { readRunData } from '../run-data/file.js';
 import type { Io } from './io.js';
-import { exitCodeOf } from './run-command.js';
-import { writeHtml } from './html-output.js';
+import { checkOutputs } from './outputs.js';
+import { exitCodeOf, writeAndShow } from './run-command.js';
 
 export interface AnalyseFlags {
   json?: string;
@@ -16,11 +14,9 @@ export interface AnalyseFlags {
 }
 
 export async function analyseCommand(file: string, flags: AnalyseFlags, io: Io): Promise<number> {
+  await checkOutputs({ json: flags.json }); // a bad path is exit 2 before the work
   const data = await readRunData(file); // InputError → exit 2
   const result = resultOf(data);
-  if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
-  if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
-  if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
-  if (flags.html) await writeHtml(flags.html, { kind: 'run', result }, io, flags.quiet);
+  await writeAndShow(result, flags, io);
   return exitCodeOf(result);
 }

@@ -6,12 +6,13 @@ import { defaultTolerances, type Tolerances } from '../baseline/tolerance.js';
 import { githubAnnotations } from '../report/github.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { STDOUT, writeOutput } from '../report/write-file.js';
 import { InputError, readResult } from '../result/read.js';
 import type { RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';
 import type { Scenario } from '../types.js';
 import type { Io } from './io.js';
+import { stdoutTaken } from './outputs.js';
 
 export interface CiFlags {
   baseline?: string;
@@ -41,25 +42,23 @@ export async function baselineGate(scenario: Scenario, flags: CiFlags): Promise<
   return (r) => (r.partial ? r : withBaseline(r, compareToBaseline(baseline, r, tolerances, file)));
 }
 
-export async function writeCiReports(result: RunResult, flags: CiFlags, io: Io): Promise<void> {
+export async function writeCiReports(result: RunResult, flags: CiFlags & { json?: string }, io: Io): Promise<void> {
   const say = (text: string) => {
-    if (!flags.quiet) io.out(text);
+    if (!flags.quiet) (stdoutTaken(flags) ? io.err : io.out)(text);
   };
-  if (flags.saveBaseline) {
+  const write = (path: string, text: string, done: string) => writeOutput(path, text, io.out).then(() => path !== STDOUT && say(done));
+  if (flags.saveBaseline !== undefined) {
     if (result.partial) io.err(`wobbly: --save-baseline: not saved, the run was cut short (${result.stoppedBy ?? 'partial'})\n`);
     else {
-      await writeFileAtomic(flags.saveBaseline, JSON.stringify(result, null, 2) + '\n');
-      say(`baseline saved to ${flags.saveBaseline}\n`);
+      await write(flags.saveBaseline, JSON.stringify(result, null, 2) + '\n', `baseline saved to ${flags.saveBaseline}\n`);
     }
   }
-  if (flags.junit) {
-    await writeFileAtomic(flags.junit, renderJunit(result));
-    say(`JUnit report written to ${flags.junit}\n`);
+  if (flags.junit !== undefined) {
+    await write(flags.junit, renderJunit(result), `JUnit report written to ${flags.junit}\n`);
   }
   const markdown = flags.markdown || io.github?.stepSummary ? renderMarkdown(result) : '';
-  if (flags.markdown) {
-    await writeFileAtomic(flags.markdown, markdown);
-    say(`Markdown summary written to ${flags.markdown}\n`);
+  if (flags.markdown !== undefined) {
+    await write(flags.markdown, markdown, `Markdown summary written to ${flags.markdown}\n`);
   }
   if (io.github) {
     if (io.github.stepSummary) await appendFile(io.github.stepSummary, `${markdown}\n`, 'utf8');

@@ -4,7 +4,8 @@ import { loadScenario } from '../scenario/load.js';
 import { clientParams, combinations, parseVary, settingsLabel, type Vary } from '../compare/settings.js';
 import { recommend, summariseRuns, type CompareRun } from '../compare/summarise.js';
 import { renderCompare } from '../report/compare-table.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { writeOutput } from '../report/write-file.js';
+import { checkOutputs } from './outputs.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runWithServer } from './run-command.js';
@@ -34,6 +35,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   const repeat = Number(flags.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) problems.push(`--repeat: expected a whole number from 1 to 50, got "${flags.repeat}"`);
   const base = await loadScenario(ref, { set: flags.set, server: Boolean(flags.server) });
+  await checkOutputs({ json: flags.json });
   if (!base.server && !flags.server) problems.push(`${base.source}: compare restarts the server for every setting: give it a server: section or --server "CMD"`);
   if (problems.length) {
     for (const p of problems) io.err(`wobbly: ${p}\n`);
@@ -70,7 +72,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   const rows = summariseRuns(runs);
   const rec = recommend(rows, clientParams(plans));
   const report = { schemaVersion: 1 as const, scenario: base.name, runs: runs.map((r) => ({ settings: r.settings, ...r.result })), rows, recommended: rec ?? null };
-  if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(report, null, 2) + '\n');
+  if (flags.json !== undefined) await writeOutput(flags.json, JSON.stringify(report, null, 2) + '\n', io.out);
   if (!flags.quiet && rows.length) io.out(renderCompare(rows, rec, base.name));
   if (flags.html) await writeHtml(flags.html, { kind: 'compare', compare: report }, io, flags.quiet);
   if (io.interrupt.aborted) return EXIT.interrupted;

@@ -2,14 +2,14 @@
 // compare report) for `wobbly report --html`.
 import { readFile } from 'node:fs/promises';
 import { renderHtml, type CompareReport, type HtmlInput } from '../report/html/index.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { STDOUT, writeOutput } from '../report/write-file.js';
 import { InputError } from '../input-error.js';
 import { readResult } from '../result/read.js';
 import type { Io } from './io.js';
 
 export async function writeHtml(file: string, input: HtmlInput, io: Io, quiet: boolean | undefined): Promise<void> {
-  await writeFileAtomic(file, renderHtml(input));
-  if (!quiet) io.out(`HTML report written to ${file}\n`);
+  await writeOutput(file, renderHtml(input), io.out);
+  if (!quiet && file !== STDOUT) io.out(`HTML report written to ${file}\n`);
 }
 
 /** A compare report (written by `compare --json`), else a run result (readResult's checks and errors). */

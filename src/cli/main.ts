@@ -10,7 +10,7 @@ import { runCommand, type RunFlags } from './run-command.js';
 import { analyseCommand, type AnalyseFlags } from './analyse-command.js';
 import { runSettings, terminalSettings } from './io.js';
 import { diffCommand } from './diff-command.js';
-import { InputError } from '../result/read.js';
+import { InputError } from '../input-error.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
 import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';

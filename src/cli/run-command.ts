@@ -3,8 +3,10 @@
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
 import { executeRun } from '../pipeline.js';
 import { encodeRunData } from '../run-data/file.js';
+import type { RunData } from '../run-data/types.js';
 import { renderTerminal } from '../report/terminal.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { STDOUT, writeFileAtomic, writeOutput } from '../report/write-file.js';
+import { checkOutputs, guardWorkflowCommands, stdoutTaken, type OutputFlags } from './outputs.js';
 import type { RunResult } from '../result/types.js';
 import { launchTarget, type ServerOverrides } from '../server/lifecycle.js';
 import type { Scenario } from '../types.js';
@@ -32,6 +34,7 @@ export interface RunFlags extends CiFlags {
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
   const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect };
   const scenario = await loadScenario(ref, load);
+  await checkOutputs(flags); // before the server starts and before any request: a bad path is exit 2
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
   const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
   return exitCodeOf(result);
@@ -45,11 +48,12 @@ export async function runWithServer(
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
-  const launched = await launchTarget(scenario, overrides);
+  const launched = await launchTarget(scenario, { ...overrides, interrupt: io.interrupt });
   const server = launched.server;
   try {
     if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
     return await runAndReport(launched.scenario, flags, io, (result) => {
+      if (launched.interrupted) result.server = { command: launched.command!, pid: launched.interrupted.pid, port: launched.port };
       if (!server) return finish?.(result);
       result.server = { command: launched.command!, pid: server.pid, port: launched.port };
       if (server.exit) {
@@ -86,13 +90,26 @@ export async function runAndReport(
   }
   const result = annotate?.(run.result) ?? run.result;
   // The server's facts go with the data: `wobbly analyse` reports them as the run did.
-  if (flags.raw) await writeFileAtomic(flags.raw, encodeRunData({ ...run.data, ...(result.server ? { server: result.server } : {}) }));
-  if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
-  if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
-  if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
-  if (flags.html) await writeHtml(flags.html, { kind: 'run', result }, io, flags.quiet);
+  if (flags.raw !== undefined) await writeRunData(flags.raw, { ...run.data, ...(result.server ? { server: result.server } : {}) }, io.out);
+  await writeAndShow(result, flags, io);
   await writeCiReports(result, flags, io);
   return result;
+}
+
+/** The JSON result (--json) and the terminal report, for `run` and `analyse`. */
+export async function writeAndShow(result: RunResult, flags: OutputFlags & { quiet?: boolean }, io: Io): Promise<void> {
+  if (flags.json !== undefined) await writeOutput(flags.json, JSON.stringify(result, null, 2) + '\n', io.out);
+  // With an output on stdout ("-"), the terminal report goes to stderr so that stdout stays parseable.
+  const show = stdoutTaken(flags) ? io.err : io.out;
+  if (!flags.quiet) show(guardWorkflowCommands(renderTerminal(result, { color: io.color && !stdoutTaken(flags), width: io.width }), io));
+  if (flags.json !== undefined && flags.json !== STDOUT && !flags.quiet) show(`result written to ${flags.json}\n`);
+  if (flags.html !== undefined) await writeHtml(flags.html, { kind: 'run', result }, io, flags.quiet);
+}
+
+/** `--raw FILE`: gzip'd; `--raw -`: plain JSON on stdout (`wobbly analyse` reads both). */
+async function writeRunData(path: string, data: RunData, stdout: (text: string) => void): Promise<void> {
+  if (path === STDOUT) stdout(JSON.stringify(data) + '\n');
+  else await writeFileAtomic(path, encodeRunData(data));
 }
 
 export function exitCodeOf(result: RunResult): number {

@@ -7,13 +7,23 @@ import { encodeRequest, Http1Connection } from '../load/http1.js';
 import type { Target } from '../net/target.js';
 import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
+import { faultKind } from '../protocols/faults.js';
 
+/**
+ * The target cannot be measured: nothing listens there ("is the server running?" only then), or
+ * it answers every calibration request with a fault (malformed HTTP, a reset, a TLS error).
+ */
 export class TargetUnreachableError extends Error {
   constructor(
     readonly target: string,
     readonly code: string,
   ) {
-    super(`cannot reach ${target} (${code}): is the server running?`);
+    const kind = faultKind(code);
+    super(
+      kind === 'refused' || code === 'connect timeout'
+        ? `cannot reach ${target} (${code}): is the server running?`
+        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? ': check the certificate and the https:// in the target' : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
+    );
     this.name = 'TargetUnreachableError';
   }
 }
@@ -44,6 +54,27 @@ const CALIBRATION_REQUESTS = 100;
 const CALIBRATION_BUDGET_MS = 3000;
 /** Service-time calibration waits for slow endpoints (seed 002 sleeps 3 s), but not forever. */
 const SERVICE_CALIBRATION_BUDGET_MS = 60_000;
+/** A calibration request waits at most max(this, the run's duration). */
+const MIN_SERVICE_WAIT_MS = 4000;
+
+/**
+ * Faults seen while calibrating. Tolerated as long as some request is answered (a server resetting
+ * 10 % of its connections is measured, not refused); when none is, the run cannot start and the
+ * error names the fault (nothing listens, malformed HTTP, TLS, reset).
+ */
+class FaultTally {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly origin: string) {}
+  add(error: string): ReturnType<typeof faultKind> {
+    this.counts.set(error, (this.counts.get(error) ?? 0) + 1);
+    return faultKind(error);
+  }
+  throwIfNothingAnswered(answered: number): void {
+    if (answered > 0 || this.counts.size === 0) return;
+    const [first] = [...this.counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    if (first !== 'timeout') throw new TargetUnreachableError(this.origin, first);
+  }
+}
 
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */
 export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: AbortSignal): Promise<Calibration> {
@@ -52,14 +83,21 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;
+  const faults = new FaultTally(origin);
   const began = performance.now();
   try {
-    for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
+    for (let i = 0; i <= CALIBRATION_REQUESTS && !stop.aborted; i++) {
+      const left = CALIBRATION_BUDGET_MS - (performance.now() - began);
+      if (left <= 0) break;
       const t = performance.now();
-      const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, CALIBRATION_BUDGET_MS), stop);
+      const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, left), stop);
       // Ctrl-C during the calibration: a partial run, not an unreachable target.
       if (out.error === 'unfinished') break;
-      if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      if (out.error) {
+        // A hanging endpoint will not answer the next one either: one timeout ends calibration.
+        if (faults.add(out.error) === 'timeout') break;
+        continue;
+      }
       if (out.status >= 400) {
         failures++;
         failedStatus ??= out.status;
@@ -70,6 +108,7 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
   } finally {
     await client.destroy().catch(() => undefined);
   }
+  faults.throwIfNothingAnswered(latencies.length + failures);
   return summarise(latencies, failures, failedStatus);
 }
 
@@ -78,17 +117,22 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
  * opens the connection), sent with the load's own HTTP client so that its overhead is the same
  * in S as under load (undici's added 1–3 ms to a 200 ms endpoint, i.e. C 1–2 % too high).
  */
-export async function calibrateService(spec: HttpSpec, requests: number, target: Target, stop: AbortSignal): Promise<Calibration> {
+export async function calibrateService(spec: HttpSpec, requests: number, target: Target, stop: AbortSignal, runMs = SERVICE_CALIBRATION_BUDGET_MS): Promise<Calibration> {
   const origin = target.origin;
   const conn = new Http1Connection(target);
   const bytes = encodeRequest(spec.method, target.basePath + spec.path, target.hostHeader, spec.headers, spec.body, `wobbly/${VERSION}`);
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;
+  const faults = new FaultTally(origin);
   const began = performance.now();
+  // One request waits at most as long as the run lasts (at least MIN_SERVICE_WAIT_MS): a hanging
+  // endpoint costs that once (a timeout ends calibration), a slow one is measured (the time is
+  // reported as the result's preflightMs).
+  const waitMs = Math.max(MIN_SERVICE_WAIT_MS, runMs);
   const one = () =>
     new Promise<{ error?: string; status: number }>((resolve) => {
-      const timer = setTimeout(() => conn.abort('timeout'), Math.min(spec.timeoutMs, SERVICE_CALIBRATION_BUDGET_MS));
+      const timer = setTimeout(() => conn.abort('timeout'), Math.max(1, Math.min(spec.timeoutMs, waitMs, SERVICE_CALIBRATION_BUDGET_MS - (performance.now() - began))));
       const onStop = () => conn.abort('unfinished');
       stop.addEventListener('abort', onStop, { once: true });
       conn.send(bytes, spec.method === 'HEAD', (error, res) => {
@@ -102,7 +146,10 @@ export async function calibrateService(spec: HttpSpec, requests: number, target:
       const t = performance.now();
       const out = await one();
       if (out.error === 'unfinished') break;
-      if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
+      if (out.error) {
+        if (faults.add(out.error) === 'timeout') break;
+        continue;
+      }
       if (out.status >= 400) {
         failures++;
         failedStatus ??= out.status;
@@ -112,6 +159,7 @@ export async function calibrateService(spec: HttpSpec, requests: number, target:
   } finally {
     conn.close();
   }
+  faults.throwIfNothingAnswered(latencies.length + failures);
   return summarise(latencies, failures, failedStatus);
 }
 

@@ -12,6 +12,8 @@ export interface RunRecord {
   startedAt: Date;
   /** Length of the measured run (ms). */
   durationMs: number;
+  /** Time spent before it: reachability and calibration (ms). */
+  preflightMs?: number;
   partial: boolean;
   /** Why the run ended early, if it did. */
   stoppedBy?: 'interrupt' | 'target-down';
@@ -30,6 +32,7 @@ export function settle(record: RunRecord): RunData {
     scenario: record.scenario,
     startedAt: record.startedAt.toISOString(),
     durationMs: record.durationMs,
+    ...(record.preflightMs !== undefined ? { preflightMs: record.preflightMs } : {}),
     partial: record.partial,
     ...(record.stoppedBy ? { stoppedBy: record.stoppedBy } : {}),
     ...(record.targetDown ? { targetDown: { ...record.targetDown } } : {}),

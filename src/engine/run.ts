@@ -15,6 +15,7 @@ import { DOWN_ERRORS } from '../net/down-errors.js';
 import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
 import { checkCalibrationAnswers } from './answered-error.js';
 import { endWhenDone } from './end-when-done.js';
+import { goneAtEnd, settleWithin } from './run-bounds.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
@@ -40,13 +41,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const target = parseTarget(scenario.target);
   const interrupt = options.interrupt ?? new AbortController().signal;
 
-  await checkReachable(target);
+  // Interrupted before the run (while its server started): no traffic, a partial result.
+  const preflightStart = performance.now();
+  if (!interrupt.aborted) await checkReachable(target);
   const calibration = new Map<string, Calibration>();
   for (const a of scenario.actors) {
+    if (interrupt.aborted) break;
     if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, target, interrupt));
     // A load's service time S: measured now, one request at a time, unless declared.
     if ((a.kind === 'load' || a.kind === 'sweep') && a.serviceTimeMs === undefined && a.calibrationRequests > 0) {
-      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, target, interrupt));
+      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, target, interrupt, scenario.durationMs));
     }
   }
   checkCalibrationAnswers(scenario.target, scenario.actors, calibration);
@@ -64,6 +68,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     specs: new Map(),
     calibration,
     selfLag,
+    preflightMs: performance.now() - preflightStart,
   };
 
   // The target is gone when, for DOWN_AFTER_MS, every request failed with a "nobody listens" error.
@@ -75,7 +80,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     downSinceMs ??= atMs;
     downError = error;
   };
+  // The last sample's "nobody there" error, whatever came before it (a stream's end carries its 200).
+  let endedFailing: string | undefined;
+  let lastFailureMs = 0;
   const onSample = (s: Sample) => {
+    if (s.error && DOWN_ERRORS.has(s.error)) {
+      endedFailing = s.error;
+      lastFailureMs = s.endMs;
+    }
+    else if (isOk(s)) endedFailing = undefined;
     if (s.status > 0 || isOk(s)) {
       lastAnswerMs = s.endMs;
       downSinceMs = undefined;
@@ -97,7 +110,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     record.actors.set(spec.name, recorder);
     record.specs.set(spec.name, spec);
     const ctx: ActorContext = { clock, target, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample, onHealth, probesRun, loadNice: options.loadNice ?? DEFAULT_LOAD_NICE };
-    runners.push(runActor(spec, ctx));
+    // Interrupted before the run (server start, calibration): the actors are recorded empty, none starts.
+    runners.push(interrupt.aborted ? Promise.resolve() : runActor(spec, ctx));
   }
 
   const onInterrupt = () => {
@@ -120,9 +134,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     options.onProgress?.(now, record);
   }, 250);
 
-  // Every actor ends by itself at the deadline; the stop signal makes sure of it.
-  await Promise.all(runners);
+  // Every actor ends by itself at the deadline; the stop signal makes sure of it, and the grace
+  // bounds the wait for one that cannot be cut short (run-bounds.ts).
+  const all = Promise.all(runners);
+  if (await settleWithin(all, stop.signal)) await all;
   if (!stop.signal.aborted) stop.abort();
+  const gone = record.stoppedBy ? undefined : await goneAtEnd(target, endedFailing);
+  if (gone !== undefined) {
+    record.partial = true;
+    record.stoppedBy = 'target-down';
+    record.targetDown = { atMs: downSinceMs ?? lastFailureMs, error: gone };
+  }
   for (const recorder of record.actors.values()) recorder.settle();
   clearTimeout(deadline);
   cancelEnd();

@@ -76,7 +76,7 @@ function make(name: string, path: string[]): Metric {
 /** The metric a name stands for on an actor of this kind; undefined when there is none. */
 export function resolveMetric(name: string, kind: string): Metric | undefined {
   if (name === ERROR_RATE) return { name, path: [], dimension: 'ratio', worse: 'higher' };
-  const short = SHORT_NAMES[name];
+  const short = Object.hasOwn(SHORT_NAMES, name) ? SHORT_NAMES[name] : undefined; // not "constructor", "__proto__"
   if (short) return make(name, short);
   const path = name.split('.');
   return summaryLeaves(kind).some((p) => p.join('.') === name) ? make(name, path) : undefined;

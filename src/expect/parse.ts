@@ -159,7 +159,7 @@ class Parser {
   private op(after: string): Op {
     const t = this.next();
     if (t.type === 'op') {
-      const fix = OP_FIXES[t.text];
+      const fix = Object.hasOwn(OP_FIXES, t.text) ? OP_FIXES[t.text] : undefined;
       if (fix) this.fail(`"${t.text}" is not a comparison; did you mean "${fix}"?`, t);
       return t.text as Op;
     }
@@ -205,17 +205,18 @@ class Parser {
     if (num.type !== 'number') this.fail(`expected a number after "${op}", got ${this.describe(num)}`, num);
     const unitToken = this.unit();
     const units = UNITS[metric.dimension];
-    const factor = units[unitToken.text];
+    const factor = Object.hasOwn(units, unitToken.text) ? units[unitToken.text] : undefined; // never Object.prototype's
     if (factor === undefined) {
       if (unitToken.text === '') this.fail(`expected a unit after ${num.text} (${unitsOf(metric.dimension)}): ${metric.name} is ${whatIs(metric.dimension)}`, unitToken);
       const hint = metric.name === 'failures' && unitToken.text === '%' ? `; for a share of requests write ${actor.name}.${ERROR_RATE} ${op} ${num.text}%` : '';
-      const known = Object.values(UNITS).some((u) => unitToken.text in u);
+      const known = Object.values(UNITS).some((u) => Object.hasOwn(u, unitToken.text));
       this.fail(
         `${known ? `"${unitToken.text}" is not a unit of` : `unknown unit "${unitToken.text}" for`} ${metric.name}, ${whatIs(metric.dimension)}; use ${unitsOf(metric.dimension)}${hint}`,
         unitToken,
       );
     }
     const value = Number(num.text) * factor;
+    if (!Number.isFinite(value)) this.fail(`${num.text.length > 20 ? `${num.text.slice(0, 20)}…` : num.text} is too large a number`, num);
     if (metric.dimension === 'ratio' && unitToken.text === '' && value > 1) {
       this.fail(`${metric.name} is a fraction from 0 to 1 without a unit; did you mean ${num.text}%?`, num);
     }

@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { Extractor } from '../protocols/extract.js';
 import { CONN_INFO, type ConnInfo } from './connections.js';
+import { faultName } from '../protocols/faults.js';
 
 export interface HttpRequest {
   path: string;
@@ -52,7 +53,7 @@ export async function exchange(
   let status = 0;
   let bytes = 0;
   try {
-    const res = await dispatcher.request({
+    const res = await untilAborted(controller.signal, dispatcher.request({
       origin,
       path: req.path,
       method: req.method as Dispatcher.HttpMethod,
@@ -63,7 +64,7 @@ export async function exchange(
       bodyTimeout: 0,
       ...(req.reset ? { reset: true } : {}),
       ...(conn ? { [CONN_INFO]: conn } : {}),
-    });
+    }));
     conn?.client?.noteResponse(conn);
     status = res.statusCode;
     const keepBody = extractor?.hasBody ?? false;
@@ -88,6 +89,35 @@ export async function exchange(
   }
 }
 
+/**
+ * undici does not abort a request still waiting for its connection (a server whose accept backlog
+ * is full keeps it waiting until the connect timeout, 10 s): the outcome is decided at the abort,
+ * and the request left behind is dropped when its dispatcher is destroyed.
+ */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) {
+    work.then((r) => void (r as { body?: { destroy?: () => void } })?.body?.destroy?.(), () => undefined);
+    return Promise.reject(new DOMException('aborted', 'AbortError'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.then((r) => void (r as { body?: { destroy?: () => void } })?.body?.destroy?.(), () => undefined);
+      reject(new DOMException('aborted', 'AbortError'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 /** A short code for a network error: ECONNREFUSED, ECONNRESET, connection closed, ... */
 export function errorCode(err: unknown): string {
   const e = err as { code?: string; cause?: { code?: string }; message?: string; name?: string };
@@ -104,8 +134,8 @@ export function errorCode(err: unknown): string {
     case 'UND_ERR_ABORTED':
       return 'aborted';
     case undefined:
-      return e?.name === 'AbortError' ? 'aborted' : (e?.message ?? 'error');
+      return e?.name === 'AbortError' ? 'aborted' : faultName(undefined, e?.name, e?.message);
     default:
-      return code;
+      return faultName(code, e?.name, e?.message);
   }
 }

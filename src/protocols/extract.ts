@@ -7,9 +7,10 @@
 // With from: header, a regex or json pointer may also be given: it applies to the header value.
 // Specs are compiled once (regexes built, pointers split); a body or event is JSON-parsed at most
 // once however many json extractors read it; a body that is not JSON yields no json values.
-// A missing match yields no key.
+// A missing match yields no key. Every value leaves through serverText (the trust boundary).
 
 import type { ExtractSpec } from '../types.js';
+import { serverText } from './server-text.js';
 
 export interface Extractor {
   /** The extracted field names, in spec order. */
@@ -208,7 +209,7 @@ function applyText(specs: readonly Compiled[], text: string, out: Record<string,
       if (parsed === NOT_JSON) continue;
       value = stringifyValue(resolvePointer(parsed, s.pointer));
     }
-    if (value !== undefined) out[s.name] = value;
+    if (value !== undefined) out[s.name] = serverText(value);
   }
 }
 
@@ -246,7 +247,7 @@ export function compileExtractors(specs: Record<string, ExtractSpec>): Extractor
       for (const s of header) {
         const raw = lookupHeader(headers, s.header!);
         if (raw === undefined) continue;
-        if (s.regex === undefined && s.pointer === undefined) out[s.name] = raw;
+        if (s.regex === undefined && s.pointer === undefined) out[s.name] = serverText(raw);
         else applyText([s], raw, out);
       }
       return out;

@@ -42,6 +42,13 @@ const BOM = 0xfeff;
 const STREAM = { stream: true } as const;
 
 /**
+ * A line (or an SSE event's data) longer than this is not buffered further: the parser stops and
+ * sets `overflow`, and the stream fails with that reason (a server that never sends a line end
+ * cannot make wobbly hold its whole body in memory).
+ */
+export const MAX_LINE_CHARS = 1 << 20;
+
+/**
  * Shared machinery: UTF-8 decoding across chunk boundaries, BOM removal, and splitting into
  * lines on CRLF, LF or CR (a CR ending one chunk followed by an LF starting the next is one line end).
  */
@@ -61,10 +68,13 @@ abstract class LineDecoder {
   lines = 0;
   /** Number of bytes (for Uint8Array chunks) or UTF-16 units (for string chunks) pushed. */
   received = 0;
+  /** Set when a line or an event grew past MAX_LINE_CHARS: the rest of the stream is ignored. */
+  overflow: string | undefined;
 
   /** Feed the next chunk of the body. Strings are taken as already decoded text. */
   push(chunk: Uint8Array | string): void {
     if (this.ended) throw new Error('push() after end()');
+    if (this.overflow !== undefined) return;
     if (typeof chunk === 'string') {
       this.received += chunk.length;
       if (chunk.length === 0) return;
@@ -151,6 +161,12 @@ abstract class LineDecoder {
       if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
     }
     if (i < n) this.partial += i === 0 ? text : text.slice(i);
+    if (this.partial.length > MAX_LINE_CHARS) this.overflowed(`a line longer than ${MAX_LINE_CHARS} characters`);
+  }
+
+  protected overflowed(what: string): void {
+    this.overflow = what;
+    this.partial = '';
   }
 }
 
@@ -237,6 +253,10 @@ export class SseParser extends LineDecoder {
         if (line.startsWith('data')) {
           this.data = this.dataLines === 0 ? value : this.data + '\n' + value;
           this.dataLines++;
+          if (this.data.length > MAX_LINE_CHARS) {
+            this.data = '';
+            this.overflowed(`an event with more than ${MAX_LINE_CHARS} characters of data`);
+          }
         }
         return;
       case 5:

@@ -3,14 +3,10 @@
 // %, CR and LF; in property values also ":" and ",". Pure: result → lines for stdout.
 import type { RunResult } from '../result/types.js';
 import { failuresOf } from './outcome.js';
+import { githubData as escapeData, githubProperty as escapeProperty } from './escape.js';
 
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+// Escaping lives in escape.ts (controls made visible first: no raw ESC reaches the log either).
+export { githubData as escapeData, githubProperty as escapeProperty } from './escape.js';
 
 function command(level: 'error' | 'warning', props: Record<string, string | undefined>, message: string): string {
   const p = Object.entries(props)

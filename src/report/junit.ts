@@ -5,17 +5,9 @@
 import type { RunResult } from '../result/types.js';
 import { comparisonStatus } from './baseline-text.js';
 import { comparisonMessage, expectationMessage } from './outcome.js';
+import { xmlAttr, xmlText } from './escape.js';
 
-// Characters XML 1.0 does not allow at all (even escaped): most C0 controls, U+FFFE/U+FFFF, lone surrogates.
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function xmlText(s: string): string {
-  return s.replace(FORBIDDEN, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function xmlAttr(s: string): string {
-  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
-}
+export { xmlAttr, xmlText } from './escape.js';
 
 interface Case {
   classname: string;

@@ -6,16 +6,11 @@ import type { RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';
 import { comparisonStatus } from './baseline-text.js';
 import { outcomeLine, testText, toleranceText } from './outcome.js';
+import { markdownCode, markdownText } from './escape.js';
 
-/** Text for a table cell: no line breaks, no pipes, no HTML. */
-export function mdCell(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
-}
-
-/** Code in a table cell; code spans show < and & literally, only pipes need escaping. */
-function mdCode(s: string): string {
-  return s.includes('`') ? mdCell(s) : `\`${s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')}\``;
-}
+/** Text for a table cell: no line breaks, no pipes, no HTML, no links or images (escape.ts). */
+export const mdCell = markdownText;
+const mdCode = markdownCode;
 
 function mdTable(head: string[], rows: string[][], right: number[] = []): string[] {
   const sep = head.map((_, i) => (right.includes(i) ? '---:' : '---'));

@@ -1,6 +1,7 @@
 // Terminal text for streams and identities: the identity distributions and a stream actor's lines
 // under the summary (the verdicts' evidence lines are their rules', in src/verdicts/).
 // Pure functions of the JSON result, like the rest of the terminal report.
+import { terminalText } from './escape.js';
 import type { ActorResult, RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';
 
@@ -16,7 +17,7 @@ export function identityLines(r: RunResult): string[] {
       const entries = Object.entries(counts).sort((x, y) => y[1] - x[1]);
       const total = entries.reduce((s, [, n]) => s + n, 0);
       if (!total) continue;
-      const shown = entries.slice(0, MAX_VALUES).map(([v, n]) => `${field} ${v}: ${pct(n, total)}`);
+      const shown = entries.slice(0, MAX_VALUES).map(([v, n]) => `${terminalText(field)} ${terminalText(v)}: ${pct(n, total)}`); // values came from the server
       const rest = entries.slice(MAX_VALUES);
       if (rest.length) shown.push(`${rest.length} more: ${pct(rest.reduce((s, [, n]) => s + n, 0), total)}`);
       rows.push([name, `${shown.join(', ')}  (of ${total}; ${entries.length} distinct)`]);

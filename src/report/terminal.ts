@@ -7,6 +7,7 @@ import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
 import { failedActorLine } from '../result/request-failures.js';
+import { terminalText } from './escape.js';
 import { paint, table } from './terminal-style.js';
 import { loadSections } from './load-section.js';
 import { latencyHistogramText } from './histogram-text.js';
@@ -26,7 +27,7 @@ function ms(x: number): string {
 function failureText(a: ActorResult): string {
   const parts: string[] = [];
   for (const [code, n] of Object.entries(a.summary.statusCodes)) if (Number(code) >= 400) parts.push(`HTTP ${code} ×${n}`);
-  for (const [err, n] of Object.entries(a.summary.errors)) parts.push(`${err} ×${n}`);
+  for (const [err, n] of Object.entries(a.summary.errors)) parts.push(`${terminalText(err)} ×${n}`);
   return parts.join(', ');
 }
 
@@ -98,14 +99,18 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }
 
-/** The verdict's rule says which lines; a verdict of another wobbly version gets its plain fields. */
+/**
+ * The verdict's rule says which lines; a verdict of another wobbly version gets its plain fields.
+ * Escaped here, for every rule at once: the lines hold server values (identities, pids) and a
+ * result read back from a file is untrusted.
+ */
 function evidenceText(v: Verdict): string[] {
-  return (
+  const lines =
     evidenceLinesOf(v) ??
     Object.entries(v.evidence)
       .filter(([, x]) => typeof x !== 'object')
-      .map(([k, x]) => `${k}: ${String(x)}`)
-  );
+      .map(([k, x]) => `${k}: ${String(x)}`);
+  return lines.map((l) => terminalText(l));
 }
 
 export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string {
@@ -116,11 +121,11 @@ export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string
     // 'INCONCLUSIVE' is 12 letters: one column more, so that a space always follows it.
     const label = paint(opts.color, color, STATUS_LABEL[v.status].padEnd(13));
     const indent = ' '.repeat(15);
-    out.push(`  ${label}${v.id}`);
-    out.push(`${indent}${wrap(v.summary, width, indent)}`);
+    out.push(`  ${label}${terminalText(v.id)}`);
+    out.push(`${indent}${wrap(terminalText(v.summary), width, indent)}`);
     if (v.status !== 'clear') {
       for (const line of evidenceText(v)) out.push(`${indent}· ${line}`);
-      out.push(`${indent}${wrap(`Hint: ${v.hint}`, width, indent)}`);
+      out.push(`${indent}${wrap(`Hint: ${terminalText(v.hint)}`, width, indent)}`);
     }
   }
   return out.join('\n');
@@ -138,7 +143,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (r.server) {
     parts.push(`server: \`${r.server.command}\` (pid ${r.server.pid ?? '?'}), started and stopped by wobbly`);
     const x = r.server.exitedDuringRun;
-    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${l}`).join('\n')}`));
+    if (x) parts.push(paint(opts.color, 33, `THE SERVER EXITED DURING THE RUN (${x.signal ? `signal ${x.signal}` : `exit code ${x.code}`}); its last output:\n${(r.server.logTail ?? []).map((l) => `  | ${terminalText(l)}`).join('\n')}`));
   }
   if (r.partial) {
     const why = r.stoppedBy === 'target-down' ? `the target stopped answering (${r.targetDown?.error}) at ${formatMs(r.targetDown?.atMs ?? 0)}` : 'interrupted';

@@ -95,6 +95,7 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
     target: s.target,
     startedAt: data.startedAt,
     durationMs: round(data.durationMs, 1),
+    ...(data.preflightMs !== undefined ? { preflightMs: round(data.preflightMs, 1) } : {}),
     bucketMs: s.bucketMs,
     partial: data.partial,
     ...(data.stoppedBy ? { stoppedBy: data.stoppedBy } : {}),

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../input-error.js';
 import type { RunResult } from './types.js';
+import { escapeStrings } from '../protocols/server-text.js';
 
 export { InputError } from '../input-error.js';
 
@@ -18,5 +19,5 @@ export async function readResult(file: string, what = 'result'): Promise<RunResu
   if (r?.schemaVersion !== 1 || typeof r.actors !== 'object' || !Array.isArray(r.verdicts) || typeof r.bucketMs !== 'number') {
     throw new InputError(`${file}: not a wobbly result (expected the JSON written by --json, schemaVersion 1)`);
   }
-  return r as RunResult;
+  return escapeStrings(r) as RunResult; // a result file is untrusted too: no raw control character in any string
 }

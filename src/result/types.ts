@@ -218,6 +218,8 @@ export interface RunResult {
   target: string;
   startedAt: string;
   durationMs: number;
+  /** Time before the measured run: the reachability check and calibration (not in durationMs). */
+  preflightMs?: number;
   bucketMs: number;
   partial: boolean;
   stoppedBy?: 'interrupt' | 'target-down';

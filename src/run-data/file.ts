@@ -1,22 +1,30 @@
 // A run's data on disk (`wobbly run --raw FILE`, read by `wobbly analyse FILE`): gzip'd JSON with
 // its format name and version, so a file from another tool or a newer wobbly is refused with a
 // clear error (exit 2) rather than misread.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../input-error.js';
 import { RUN_DATA_FORMAT, RUN_DATA_VERSION, type RunData } from './types.js';
+
+/**
+ * A saved run is at most this big, on disk and unzipped: far above a long run's data (tens of MB),
+ * below what JSON.parse can hold, and a gzip bomb stops here instead of filling the memory.
+ */
+export const MAX_RUN_DATA_BYTES = 256 * (1 << 20);
 
 export function encodeRunData(data: RunData): Buffer {
   return gzipSync(JSON.stringify(data));
 }
 
 /** The RunData in a file's bytes (gzip'd or plain JSON); InputError says what is wrong with it. */
-export function decodeRunData(bytes: Buffer, file: string): RunData {
+export function decodeRunData(bytes: Buffer, file: string, maxBytes = MAX_RUN_DATA_BYTES): RunData {
   let parsed: unknown;
   try {
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    parsed = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8'));
+    const json = gzipped ? unzipBounded(bytes, file, maxBytes) : bytes;
+    parsed = JSON.parse(json.toString('utf8'));
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(`${file}: not a wobbly run file (${(err as Error).message}); expected the file written by \`wobbly run --raw\``);
   }
   const d = parsed as Partial<RunData> | null;
@@ -42,11 +50,28 @@ export function decodeRunData(bytes: Buffer, file: string): RunData {
   return d as RunData;
 }
 
+function unzipBounded(bytes: Buffer, file: string, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InputError(tooBig(file, maxBytes, 'it unzips to more'));
+    throw err;
+  }
+}
+
+function tooBig(file: string, maxBytes: number, actual: string): string {
+  return `${file}: expected a run file of at most ${maxBytes / (1 << 20)} MiB, ${actual}`;
+}
+
 export async function readRunData(file: string): Promise<RunData> {
   let bytes: Buffer;
   try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new InputError(`${file}: expected a regular file (the one written by \`wobbly run --raw\`)`);
+    if (info.size > MAX_RUN_DATA_BYTES) throw new InputError(tooBig(file, MAX_RUN_DATA_BYTES, `it has ${info.size} bytes`));
     bytes = await readFile(file);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new InputError(`${file}: cannot read the run file (${e.code ?? e.message})`);
   }

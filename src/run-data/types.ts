@@ -189,6 +189,8 @@ export interface RunData {
   startedAt: string;
   /** Length of the measured run (ms). */
   durationMs: number;
+  /** Time before the measured run: the reachability check and calibration (not in durationMs). */
+  preflightMs?: number;
   partial: boolean;
   stoppedBy?: 'interrupt' | 'target-down';
   targetDown?: { atMs: number; error: string };

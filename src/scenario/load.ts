@@ -1,10 +1,10 @@
 // Scenario loading: file or built-in name → YAML/JSON → ${param} substitution → schema → Scenario.
 // Every problem is collected with its path and line; nothing here talks to the network.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
 import { endsWhenDone, unboundedBy, UNBOUNDED_CAP_MS } from './bounded.js';
@@ -12,6 +12,8 @@ import { parseDurationMs, parseRatePerSec } from './units.js';
 import { formatMs } from '../format.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
+import { limitProblems } from './limits.js';
+import { paramEnvName, quoteParamsInCommand } from '../server/command-params.js';
 import { expectationProblems } from '../expect/check.js';
 import type { ActorSpec, ExtractSpec, ParamValue, Scenario } from '../types.js';
 
@@ -73,12 +75,21 @@ export async function resolveScenario(ref: string): Promise<string> {
   ]);
 }
 
+/** Scenario files are small: a bigger one is a mistake (or an attack on the parser). */
+export const MAX_SCENARIO_BYTES = 1 << 20;
+/** YAML aliases expanded at most this many times (an alias bomb is refused, not expanded). */
+const MAX_ALIASES = 100;
+
 export async function loadScenario(ref: string, options: LoadOptions = {}): Promise<Scenario> {
   const file = await resolveScenario(ref);
   let text: string;
   try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new ScenarioError([{ file, path: '(file)', message: 'expected a regular file (a YAML or JSON scenario)' }]);
+    if (info.size > MAX_SCENARIO_BYTES) throw new ScenarioError([{ file, path: '(file)', message: `expected a file of at most 1 MiB, it has ${info.size} bytes` }]);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ScenarioError) throw err;
     throw new ScenarioError([{ file, path: '(file)', message: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` }]);
   }
   return parseScenario(text, file, options);
@@ -86,6 +97,7 @@ export async function loadScenario(ref: string, options: LoadOptions = {}): Prom
 
 /** Parse and validate scenario text; throws ScenarioError with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError([{ file, path: '(file)', message: `expected a file of at most 1 MiB, it has ${text.length} characters` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -95,7 +107,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   if (problems.length) throw new ScenarioError(problems);
 
   const lineOf = (path: readonly PathSegment[]) => lineAt(doc, lines, path);
-  const raw = doc.toJS() as unknown;
+  const raw = toPlainData(doc, lines, file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError([{ file, line: 1, path: '(top level)', message: 'expected a mapping with name, duration, actors, ...' }]);
   }
@@ -113,9 +125,12 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       for (const p of issueToProblems(issue, substituted, file, lineOf)) if (!reported.has(p.path)) problems.push(p);
     }
   }
-  if (problems.length || !parsed.success) throw new ScenarioError(sortProblems(problems));
+  // The schema's shape is needed below; other problems (a --set, a param) are kept to list with the rest.
+  if (!parsed.success) throw new ScenarioError(sortProblems(problems));
 
   const scenario = toScenario(parsed.data, params, file, options, problems, lineOf);
+  const reported = new Set(problems.map((p) => p.path));
+  problems.push(...limitProblems(parsed.data, file, lineOf).filter((p) => !reported.has(p.path)));
   problems.push(...expectationProblems(scenario, options.expect ?? [], file, lineOf));
   scenario.expect.push(...(options.expect ?? []));
   if (problems.length) throw new ScenarioError(sortProblems(problems));
@@ -123,6 +138,48 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
 }
 
 type LineOf = (path: readonly PathSegment[]) => number | undefined;
+
+/** The document as plain data; an unresolved alias, a cycle or an alias bomb is a problem at its line. */
+function toPlainData(doc: Document, lines: LineCounter, file: string): unknown {
+  const firstAliasLine = () => {
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lines.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    return line;
+  };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    const why = /excessive alias count/i.test((err as Error).message)
+      ? `too many YAML alias expansions (at most ${MAX_ALIASES}): an alias bomb?`
+      : `a YAML alias that cannot be resolved (${(err as Error).message.split('\n')[0]})`;
+    throw new ScenarioError([{ file, line: firstAliasLine(), path: '(syntax)', message: `${why}; write the values out, or use fewer anchors` }]);
+  }
+  const shape = shapeProblem(data, new Set(), 0);
+  if (shape) throw new ScenarioError([{ file, line: shape === 'a cycle' ? firstAliasLine() : undefined, path: '(syntax)', message: shape === 'a cycle' ? 'a YAML alias inside its own anchor (a cycle): write the values out' : `nested deeper than ${MAX_DEPTH} levels` }]);
+  return data;
+}
+
+const MAX_DEPTH = 32;
+
+/** A cycle (an alias to one of its own ancestors) or a nesting no scenario needs; undefined when fine. */
+function shapeProblem(v: unknown, ancestors: Set<object>, depth: number): 'a cycle' | 'too deep' | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (ancestors.has(v)) return 'a cycle';
+  if (depth > MAX_DEPTH) return 'too deep';
+  ancestors.add(v);
+  for (const x of Object.values(v)) {
+    const p = shapeProblem(x, ancestors, depth + 1);
+    if (p) return p;
+  }
+  ancestors.delete(v);
+  return undefined;
+}
 
 function lineAt(doc: Document, lines: LineCounter, path: readonly PathSegment[]): number | undefined {
   // The deepest node that exists on the path: a missing field points at its parent.
@@ -140,14 +197,19 @@ function resolveParams(
   problems: Problem[],
   lineOf: LineOf,
 ): Record<string, ParamValue> {
-  const params: Record<string, ParamValue> = {};
+  // No prototype: "toString" or "__proto__" is a param only when declared (and then refused).
+  const params: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
   if (declared && typeof declared === 'object' && !Array.isArray(declared)) {
     for (const [k, v] of Object.entries(declared)) {
+      if (!PARAM_NAME.test(k)) {
+        problems.push({ file, line: lineOf(['params', k]), path: `params.${k}`, message: 'expected a param name of letters, digits and "_", starting with a letter or "_" (and not __proto__)' });
+        continue;
+      }
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = v;
     }
   }
   for (const [k, text] of Object.entries(set)) {
-    if (!(k in params)) {
+    if (!Object.hasOwn(params, k)) {
       const known = Object.keys(params);
       const guess = closest(k, known);
       problems.push({
@@ -175,10 +237,12 @@ function resolveParams(
       params[k] = text;
     }
   }
-  return params;
+  return { ...params }; // a plain object again: the names are checked, Object.hasOwn guards the look-ups
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** A param name; the ones that name Object.prototype's members are never params. */
+const PARAM_NAME = /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Replace ${name} everywhere but in params; a whole-string placeholder keeps the param's type. */
 function substitute(
@@ -190,6 +254,15 @@ function substitute(
   lineOf: LineOf,
 ): unknown {
   if (path.length === 1 && path[0] === 'params') return value;
+  // The server's command line runs under /bin/sh: params go in as environment variables, never as shell text.
+  if (typeof value === 'string' && path.length === 2 && path[0] === 'server' && path[1] === 'command') {
+    return quoteParamsInCommand(value, (name) => {
+      if (Object.hasOwn(params, name)) return true;
+      const guess = closest(name, Object.keys(params));
+      problems.push({ file, line: lineOf(path), path: formatPath(path), message: `unknown param \${${name}}${guess ? ` (did you mean \${${guess}}?)` : ''}; declare it under params` });
+      return false;
+    });
+  }
   if (typeof value === 'string') {
     const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
     const missing = (name: string) => {
@@ -203,14 +276,14 @@ function substitute(
     };
     if (whole) {
       const name = whole[1]!;
-      if (!(name in params)) {
+      if (!Object.hasOwn(params, name)) {
         missing(name);
         return value;
       }
       return params[name];
     }
     return value.replace(PLACEHOLDER, (m, name: string) => {
-      if (!(name in params)) {
+      if (!Object.hasOwn(params, name)) {
         missing(name);
         return m;
       }
@@ -220,7 +293,8 @@ function substitute(
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, params, [...path, i], file, problems, lineOf));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, params, [...path, k], file, problems, lineOf);
+    // defineProperty: a key "__proto__" stays a key (the schema then reports it), never a prototype.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: substitute(v, params, [...path, k], file, problems, lineOf), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -443,6 +517,7 @@ function toScenario(
             command: raw.server.command,
             cwd: raw.server.cwd ? resolve(dirname(file), raw.server.cwd) : dirname(resolve(file)),
             env: Object.fromEntries(Object.entries(raw.server.env ?? {}).map(([k, v]) => [k, String(v)])),
+            paramEnv: Object.fromEntries(Object.entries(params).map(([k, v]) => [paramEnvName(k), String(v)])),
             readyPath: raw.server.ready ?? '/',
             readyTimeoutMs: raw.server.readyTimeout ? ms(raw.server.readyTimeout) : 20_000,
           },

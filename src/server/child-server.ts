@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { MAX_LINE_CHARS, serverText } from '../protocols/server-text.js';
 
 const REAPER = fileURLToPath(new URL('./reaper.js', import.meta.url));
 
@@ -18,6 +19,8 @@ export interface ServerOptions {
   /** Ready when GET on this URL answers with any HTTP status below 500. */
   readyUrl?: string;
   readyTimeoutMs?: number;
+  /** Ctrl-C / SIGTERM while waiting for it to be ready: stop it, throw ServerStartInterrupted. */
+  signal?: AbortSignal;
 }
 
 export class ServerStartError extends Error {
@@ -30,7 +33,20 @@ export class ServerStartError extends Error {
   }
 }
 
+/** Interrupted (Ctrl-C, SIGTERM) while the server was starting: it is stopped again. */
+export class ServerStartInterrupted extends ServerStartError {
+  constructor(
+    logTail: string[],
+    readonly pid: number | undefined,
+  ) {
+    super('interrupted while the server was starting', logTail);
+    this.name = 'ServerStartInterrupted';
+  }
+}
+
 const LOG_LINES = 200;
+/** The unfinished last line of a server's output is kept up to this many characters. */
+const MAX_PARTIAL_LINE = 64 * 1024;
 
 export class ChildServer {
   /** The base URL announced by the ready line, if any. */
@@ -94,7 +110,7 @@ export class ChildServer {
   }
 
   private addLog(line: string): void {
-    this.log.push(line);
+    this.log.push(serverText(line, MAX_LINE_CHARS)); // the server's output is data: no escape sequence reaches a report
     if (this.log.length > LOG_LINES) this.log.shift();
   }
 
@@ -108,6 +124,7 @@ export class ChildServer {
         settled = true;
         clearTimeout(timer);
         if (poll) clearTimeout(poll);
+        opts.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve();
       };
@@ -115,6 +132,9 @@ export class ChildServer {
         () => done(new ServerStartError(`the server was not ready after ${timeoutMs / 1000} s${opts.readyUrl ? ` (${opts.readyUrl} did not answer)` : ''}`, this.logTail())),
         timeoutMs,
       );
+      const onAbort = () => done(new ServerStartInterrupted(this.logTail(), this.child.pid));
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       const onLine = (line: string) => {
         this.addLog(line);
         if (opts.readyLine && !settled) {
@@ -131,6 +151,7 @@ export class ChildServer {
         stream.on('data', (chunk: string) => {
           const lines = (rest + chunk).split(/\r?\n/);
           rest = lines.pop() ?? '';
+          if (rest.length > MAX_PARTIAL_LINE) rest = rest.slice(0, MAX_PARTIAL_LINE); // output without line ends stays bounded
           for (const l of lines) onLine(l);
         });
         stream.on('end', () => rest && onLine(rest));

@@ -1,7 +1,7 @@
 // Starting the scenario's server (if it has one) on a free loopback port, and the target that
 // goes with it. Stopping is the caller's `finally`: `await launched.server?.stop()`.
 import type { Scenario, ServerSpec } from '../types.js';
-import { ChildServer } from './child-server.js';
+import { ChildServer, ServerStartInterrupted } from './child-server.js';
 import { freePort } from './free-port.js';
 
 export interface ServerOverrides {
@@ -12,6 +12,8 @@ export interface ServerOverrides {
   readyPath?: string;
   /** The target came from --target: keep it as it is. */
   explicitTarget?: boolean;
+  /** Ctrl-C / SIGTERM: stop waiting for the server (it is stopped) and run nothing. */
+  interrupt?: AbortSignal;
 }
 
 export interface LaunchedTarget {
@@ -19,6 +21,8 @@ export interface LaunchedTarget {
   server?: ChildServer;
   port?: number;
   command?: string;
+  /** Interrupted while the server started: it is stopped again (this was its pid), the run sends nothing. */
+  interrupted?: { pid?: number };
 }
 
 export function serverSpecOf(scenario: Scenario, overrides: ServerOverrides = {}): ServerSpec | undefined {
@@ -28,7 +32,7 @@ export function serverSpecOf(scenario: Scenario, overrides: ServerOverrides = {}
   return {
     command,
     cwd: base?.cwd,
-    env: { ...(base?.env ?? {}), ...(overrides.env ?? {}) },
+    env: { ...(base?.paramEnv ?? {}), ...(base?.env ?? {}), ...(overrides.env ?? {}) },
     readyPath: overrides.readyPath ?? base?.readyPath ?? '/',
     readyTimeoutMs: base?.readyTimeoutMs ?? 20_000,
   };
@@ -45,13 +49,19 @@ export async function launchTarget(scenario: Scenario, overrides: ServerOverride
     : scenario.target;
   const target = fill(base);
   const command = fill(spec.command);
-  const server = await ChildServer.start({
-    command,
-    shell: true,
-    cwd: spec.cwd,
-    env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])),
-    readyUrl: new URL(target).origin + spec.readyPath,
-    readyTimeoutMs: spec.readyTimeoutMs,
-  });
-  return { scenario: { ...scenario, target }, server, port, command };
+  try {
+    const server = await ChildServer.start({
+      command,
+      shell: true,
+      cwd: spec.cwd,
+      env: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])),
+      readyUrl: new URL(target).origin + spec.readyPath,
+      readyTimeoutMs: spec.readyTimeoutMs,
+      signal: overrides.interrupt,
+    });
+    return { scenario: { ...scenario, target }, server, port, command };
+  } catch (err) {
+    if (err instanceof ServerStartInterrupted) return { scenario: { ...scenario, target }, port, command, interrupted: { pid: err.pid } };
+    throw err;
+  }
 }

@@ -15,6 +15,7 @@ import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
+import { mergeCommand, type MergeFlags } from './merge-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -87,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--shard <I/N>', 'run share I of N (0-based: 0/4 … 3/4) of every actor; save it with --raw and join the shards with `wobbly merge`')
+    .option('--start-at <iso-time>', 'wait after calibration until this wall-clock time (e.g. 2026-12-01T18:30:00Z), so that all shards start together')
     .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
     });
@@ -161,6 +164,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
       code = await analyseCommand(file, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('Merge the shards of one run (each saved with `wobbly run --shard I/N --raw FILE`) and analyse the whole: histograms, timelines and counts added, verdicts on the whole.')
+    .argument('<run-files...>', 'every shard\'s --raw file, once each')
+    .option('--json <file>', 'write the JSON result of the whole to this file (atomically)')
+    .option('--raw <file>', 'save the merged run data (for `wobbly analyse`)')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (files: string[], opts: MergeFlags) => {
+      code = await mergeCommand(files, opts, io);
     });
 
   program

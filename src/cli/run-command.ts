@@ -82,7 +82,7 @@ export async function runAndReport(
 ): Promise<RunResult> {
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let run: Awaited<ReturnType<typeof executeRun>>;
-  const before = await flags.plan?.beforeRun(scenario);
+  const before = await flags.plan?.beforeRun(scenario, io.interrupt);
   try {
     run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}) });
   } finally {

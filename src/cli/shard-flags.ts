@@ -12,7 +12,7 @@ export interface ShardPlan {
   /** The whole scenario → this process's share (the whole kept for the run data). */
   split(whole: Scenario): Scenario;
   /** Measured before the run (shards only); undefined: not a shard. */
-  beforeRun(scenario: Scenario): Promise<{ whole: Scenario; clockOffset: ClockOffset | null } | undefined>;
+  beforeRun(scenario: Scenario, stop: AbortSignal): Promise<{ whole: Scenario; clockOffset: ClockOffset | null } | undefined>;
 }
 
 export function shardPlan(flags: { shard?: string; startAt?: string }, now: Date): ShardPlan {
@@ -26,10 +26,10 @@ export function shardPlan(flags: { shard?: string; startAt?: string }, now: Date
       whole = s;
       return shard ? splitScenario(s, shard) : s;
     },
-    async beforeRun(scenario) {
+    async beforeRun(scenario, stop) {
       if (!shard || !whole) return undefined;
       // The target as resolved for the run (a started server's port): the same for every shard of one run.
-      return { whole: { ...whole, target: scenario.target }, clockOffset: await estimateClockOffset(scenario.target) };
+      return { whole: { ...whole, target: scenario.target }, clockOffset: await estimateClockOffset(scenario.target, { stop }) };
     },
   };
 }

@@ -55,6 +55,8 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
     for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
       const t = performance.now();
       const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, CALIBRATION_BUDGET_MS), stop);
+      // Ctrl-C during the calibration: a partial run, not an unreachable target.
+      if (out.error === 'unfinished') break;
       if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
       if (i > 0) latencies.push(performance.now() - t);
     }

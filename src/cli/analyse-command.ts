@@ -14,7 +14,7 @@ export interface AnalyseFlags {
 }
 
 export async function analyseCommand(file: string, flags: AnalyseFlags, io: Io): Promise<number> {
-  await checkOutputs({ json: flags.json }); // a bad path is exit 2 before the work
+  await checkOutputs({ json: flags.json, html: flags.html }); // a bad path is exit 2 before the work
   const data = await readRunData(file); // InputError → exit 2
   const result = resultOf(data);
   await writeAndShow(result, flags, io);

@@ -17,6 +17,7 @@ import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
 import { doctorCommand, type DoctorFlags } from './doctor-command.js';
 import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
+import { mergeCommand, type MergeFlags } from './merge-command.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -94,7 +95,9 @@ export async function main(argv: string[]): Promise<number> {
     .description('Run a scenario (a file, or the name of a built-in one) against a target.')
     .argument('<scenario>', 'scenario file (YAML or JSON) or built-in name (see `wobbly list`)')
     .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
-    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {});
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--shard <I/N>', 'run share I of N (0-based: 0/4 … 3/4) of every actor; save it with --raw and join the shards with `wobbly merge`')
+    .option('--start-at <iso-time>', 'wait after calibration until this wall-clock time (e.g. 2026-12-01T18:30:00Z), so that all shards start together');
   runOptions(run)
     .action(async (ref: string, opts: RunFlags) => {
       code = await runCommand(ref, opts, io);
@@ -182,6 +185,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
       code = await analyseCommand(file, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('Merge the shards of one run (each saved with `wobbly run --shard I/N --raw FILE`) and analyse the whole: histograms, timelines and counts added, verdicts on the whole.')
+    .argument('<run-files...>', 'every shard\'s --raw file, once each')
+    .option('--json <file>', 'write the JSON result of the whole to this file (atomically)')
+    .option('--raw <file>', 'save the merged run data (for `wobbly analyse`)')
+    .option('--html <file>', 'write a self-contained HTML report of the whole')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (files: string[], opts: MergeFlags) => {
+      code = await mergeCommand(files, opts, io);
     });
 
   program

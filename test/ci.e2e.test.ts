@@ -108,13 +108,13 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
     const json = join(dir, `same-${i}.json`);
     r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', json, '--quiet']);
     const b = read(json).baseline!;
-    const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% p=${c.test!.p.toPrecision(2)}`).join(', ');
+    const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ');
     figures.push(`run ${i + 1}: ${line}`);
     t.diagnostic(`self-baseline ${figures.at(-1)}`);
     assert.equal(r.code, 0, `false regression on run ${i + 1}: ${line}\n${r.stdout}${r.stderr}`);
     assert.equal(b.regressions, 0);
     assert.equal(b.comparisons.length, 4);
-    for (const c of b.comparisons) assert.equal(c.test?.n1, 10, `${c.metric}: 10 full 200 ms buckets`);
+    for (const c of b.comparisons) assert.deepEqual(c.noise?.blocks, [10, 10], `${c.metric}: 10 full 200 ms blocks in each run`);
   }
 
   const json = join(dir, 'slower.json');
@@ -129,14 +129,16 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   const result = read(json);
   const b = result.baseline!;
   const p50 = b.comparisons.find((c) => c.metric === 'p50')!;
-  t.diagnostic(`50% slower: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% p=${c.test!.p.toPrecision(2)}${c.regression ? ' REGRESSION' : ''}`).join(', ')}`);
+  t.diagnostic(`50% slower: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]${c.regression ? ' REGRESSION' : ''}`).join(', ')}`);
   assert.equal(p50.regression, true);
   assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
   assert.ok(p50.baseline >= 30 && p50.baseline < 40 && p50.current >= 45 && p50.current < 55, `${p50.baseline} → ${p50.current}`);
-  assert.ok(p50.test!.p < b.alphaPerTest, `p ${p50.test!.p}`);
+  assert.ok(p50.interval![0] > p50.tolerance, `interval ${p50.interval} wholly beyond the tolerance`);
+  assert.ok(p50.interval![0] <= p50.change && p50.change <= p50.interval![1], 'the interval holds the change');
+  assert.ok(p50.detectable! > 0.1 && p50.detectable! < p50.change, `detectable ${p50.detectable}`);
   assert.equal(b.comparisons.find((c) => c.metric === 'rps')!.regression, false, 'the probe still sends 40/s');
   assert.equal(result.pass, false);
-  assert.match(r.stdout, /REGRESSION api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); Mann–Whitney U on p50 per bucket \(10 vs 10 buckets, \w+\): U = 100, p = [\d.e-]+ < 0\.0125/);
+  assert.match(r.stdout, /REGRESSION api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); interval \[\+\d+\.\d%, \+\d+\.\d%\] \(97\.5%\), smallest detectable \+\d+\.\d%/);
   assert.match(r.stdout, /FAIL: \d regressions? against .*baseline\.json/);
 
   // GitHub Actions: an ::error annotation per regression, escaped; the Markdown appended to the step summary.
@@ -146,7 +148,7 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   const step = readFileSync(summary, 'utf8');
   assert.ok(step.startsWith('earlier step\n### wobbly: test-latency ❌\n'), step.slice(0, 80));
   assert.equal(step.slice('earlier step\n'.length), `${readFileSync(markdown, 'utf8')}\n`);
-  assert.match(step, /\| ❌ \| api\.p50 \| \d+ ms \| \d+ ms \| \+\d+\.\d% \| 10% \| [\d.e-]+ \| REGRESSION \|/);
+  assert.match(step, /\| ❌ \| api\.p50 \| \d+ ms \| \d+ ms \| \+\d+\.\d% \| \[\+\d+\.\d%, \+\d+\.\d%\] \| 10% \| \+\d+\.\d% \| REGRESSION \|/);
 
   // JUnit: well-formed for a real XML parser, one testcase per expectation, verdict and comparison.
   const cases = parseJunit(junit);
@@ -160,7 +162,7 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
       ...b.comparisons.map((c) => ['wobbly.test-latency.baseline', `api.${c.metric}`, c.regression]),
     ],
   );
-  assert.match(cases.cases.find((c) => c.name === 'api.p50')!.failure!, /^api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); Mann–Whitney U/);
+  assert.match(cases.cases.find((c) => c.name === 'api.p50')!.failure!, /^api\.p50: baseline \d+ ms, now \d+ ms \(\+\d+\.\d%, tolerance 10%\); interval \[/);
 
   // wobbly diff: the two results side by side.
   const d = await runCli(['diff', baseline, json]);

@@ -14,6 +14,7 @@ import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/
 import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
+import { parseFailOn, type FailOn } from './ci.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -28,6 +29,14 @@ function collectList(value: string, previous: string[]): string[] {
 function collectTolerance(value: string, previous: Tolerances | undefined): Tolerances {
   try {
     return parseTolerance(value, previous ?? defaultTolerances());
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function collectFailOn(value: string): FailOn {
+  try {
+    return parseFailOn(value);
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
@@ -79,13 +88,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
     .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
     .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
+    .option('--repeat <k>', 'with --save-baseline: run K times and save all K runs (the baseline then knows its own run-to-run noise)')
+    .option('--fail-on <level>', '"detected": a detected verdict fails the run (exit 1); "inconclusive": a detected or inconclusive one does', collectFailOn)
     .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
     .option('--markdown <file>', 'write a Markdown summary')
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .action(async (ref: string, opts: RunFlags) => {
-      code = await runCommand(ref, opts, io);
+      code = await runCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -99,9 +110,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
+    .option('--server-a <command>', 'A/B: the reference server ({port} as for --server); runs alternate A B A B … (--repeat pairs)')
+    .option('--server-b <command>', 'A/B: the changed server; exit 1 when it regressed beyond --max-regression')
+    .option('--max-regression <tolerance>', 'A/B: allowed regression of B against A, as for `wobbly run`', collectTolerance)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (ref: string, opts: CompareFlags) => {
-      code = await compareCommand(ref, opts, io);
+      code = await compareCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -119,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL the run would use')
     .option('-e, --expect <expr>', 'an expectation to check as well (repeatable)', collectList, [])
     .action(async (ref: string, opts: { set: Record<string, string>; target?: string; expect: string[] }) => {
-      code = await validateCommand(ref, opts, io);
+      code = await validateCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program

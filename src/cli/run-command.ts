@@ -10,7 +10,7 @@ import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
-import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
+import { baselineGate, parseRepeat, repeatedBaseline, writeCiReports, type CiFlags } from './ci.js';
 
 export interface RunFlags extends CiFlags {
   target?: string;
@@ -21,13 +21,17 @@ export interface RunFlags extends CiFlags {
   serverEnv?: Record<string, string>;
   serverReady?: string;
   expect?: string[];
+  /** The environment for ${env:NAME} in scenarios (main.ts passes the process's). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
-  const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect };
+  const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect, env: flags.env };
   const scenario = await loadScenario(ref, load);
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
-  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
+  const once = (f: CiFlags) => runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, { ...flags, ...f }, io, gate);
+  const k = parseRepeat(flags.repeat, flags);
+  const result = k > 1 ? await repeatedBaseline(k, flags, io, once) : await once(flags);
   return exitCodeOf(result);
 }
 

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
+import { toBlocks } from '../baseline/blocks.js';
 
 export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
   const l = rec.latency;
@@ -42,6 +43,7 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
       request: requestLabel(spec),
       summary: summarise(rec, record.durationMs),
       timeline: rec.timeline.toJSON(record.durationMs),
+      blocks: toBlocks(rec.timeline.wholeBuckets(record.durationMs), record.scenario.bucketMs),
       identities: Object.fromEntries([...rec.identities].map(([field, counts]) => [field, Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))])),
     };
     if (spec.kind === 'probe') {

@@ -3,6 +3,7 @@
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { Verdict } from '../types.js';
 import type { BaselineComparison } from '../baseline/compare.js';
+import type { BlockData } from '../baseline/blocks.js';
 
 export interface LatencySummary {
   p50: number;
@@ -31,6 +32,8 @@ export interface ActorResult {
   request: string;
   summary: ActorSummary;
   timeline: TimelineBucket[];
+  /** The run's time blocks with their latency histograms: what a later run's baseline comparison needs. */
+  blocks?: BlockData;
   identities: Record<string, Record<string, number>>;
   /** Probe actors: how stalls were judged. */
   probe?: { ratePerSec: number; unloadedP99Ms: number; stallThresholdMs: number; missed: number };
@@ -132,6 +135,8 @@ export interface ExpectationResult {
   expr: string;
   pass: boolean;
   actual: string;
+  /** Line of the expect: entry in the scenario file (none for --expect). */
+  line?: number;
 }
 
 export interface RunResult {
@@ -153,5 +158,7 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** With --baseline: the comparison, and whether a metric regressed (then pass is false). */
   baseline?: BaselineComparison;
+  /** With --fail-on: the verdicts that made the run fail. */
+  failOn?: { level: 'detected' | 'inconclusive'; verdicts: string[] };
   pass: boolean;
 }

@@ -1,0 +1,116 @@
+// How precisely one run measured each metric: a block bootstrap over its time blocks. Requests
+// close in time share the server's state (a pool's waves, a GC pause), so they are resampled as
+// whole blocks, which keeps that dependence; the spread of a metric over the resamples is the
+// noise of the run. Each metric on its own statistic: p50/p90/p99/max/mean of the pooled
+// latencies of the drawn blocks, rps = answers / time, errorRate = failures / requests.
+import type { BlockData } from './blocks.js';
+import { decodeBlock } from './blocks.js';
+import { pick, seededRandom } from './prng.js';
+import type { BaselineMetric } from './tolerance.js';
+
+export const RESAMPLES = 1000;
+/** Fewer blocks than this: a run cannot say how noisy it is. */
+export const MIN_BLOCKS = 4;
+
+export interface Precision {
+  /** The metric on the blocks. */
+  value: number;
+  /** Variance of the metric's scale (log for latencies and rps, the rate itself for errorRate) over the resamples. */
+  variance: number;
+  blocks: number;
+}
+
+export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & { blocks: number };
+
+/** The scale on which changes are compared: ratios for latencies and rps, differences for errorRate. */
+export const scale = (metric: BaselineMetric, x: number): number => (metric === 'errorRate' ? x : Math.log(x));
+
+interface Grid {
+  values: number[];
+  /** Per block: (index into values, count) pairs. */
+  blocks: { i: number; n: number }[][];
+}
+
+function grid(b: BlockData): Grid {
+  const decoded = b.latency.map(decodeBlock);
+  const values = [...new Set(decoded.flatMap((d) => d.map((x) => x.ms)))].sort((x, y) => x - y);
+  const index = new Map(values.map((v, i) => [v, i]));
+  return { values, blocks: decoded.map((d) => d.map((x) => ({ i: index.get(x.ms)!, n: x.n }))) };
+}
+
+function metricsOf(counts: Float64Array, values: number[], answers: number, failures: number, seconds: number): Record<BaselineMetric, number> {
+  let total = 0;
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < counts.length; i++) {
+    total += counts[i]!;
+    sum += counts[i]! * values[i]!;
+    if (counts[i]! > 0) max = values[i]!;
+  }
+  // Like HdrHistogram: the smallest value with at least ceil(p·total) values at or below it.
+  const at = (p: number) => {
+    const want = Math.max(1, Math.ceil(p * total));
+    let seen = 0;
+    for (let i = 0; i < counts.length; i++) {
+      seen += counts[i]!;
+      if (seen >= want) return values[i]!;
+    }
+    return max;
+  };
+  return {
+    p50: total ? at(0.5) : 0,
+    p90: total ? at(0.9) : 0,
+    p99: total ? at(0.99) : 0,
+    max,
+    mean: total ? sum / total : 0,
+    rps: answers / seconds,
+    errorRate: answers + failures ? failures / (answers + failures) : 0,
+  };
+}
+
+const METRICS: BaselineMetric[] = ['p50', 'p90', 'p99', 'max', 'mean', 'rps', 'errorRate'];
+
+/** A seed from the data itself: the same run always gets the same resamples. */
+function seedOf(b: BlockData): number {
+  let h = 0x811c9dc5;
+  for (const x of [...b.count, ...b.failures, b.ms]) h = Math.imul(h ^ x, 0x01000193) >>> 0;
+  return h;
+}
+
+export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision {
+  const n = b.count.length;
+  const out: RunPrecision = { blocks: n };
+  if (n < MIN_BLOCKS) return out;
+  const g = grid(b);
+  const seconds = (n * b.ms) / 1000;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const stat = (drawn: number[]) => {
+    const counts = new Float64Array(g.values.length);
+    let answers = 0;
+    let failures = 0;
+    for (const k of drawn) {
+      for (const { i, n: c } of g.blocks[k]!) counts[i]! += c;
+      answers += b.count[k]!;
+      failures += b.failures[k]!;
+    }
+    return metricsOf(counts, g.values, answers, failures, seconds);
+  };
+  const point = stat(all);
+  const random = seededRandom(seedOf(b));
+  const draws: Record<BaselineMetric, number[]> = { p50: [], p90: [], p99: [], max: [], mean: [], rps: [], errorRate: [] };
+  for (let r = 0; r < resamples; r++) {
+    const s = stat(all.map(() => pick(random, n)));
+    for (const m of METRICS) draws[m].push(s[m]);
+  }
+  for (const m of METRICS) {
+    const xs = draws[m];
+    // A resample without answers has no latency (nor a log of its rate): the run is too thin.
+    if (m !== 'errorRate' && (point[m] <= 0 || xs.some((x) => x <= 0))) continue;
+    const ys = xs.map((x) => scale(m, x));
+    const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
+    const variance = ys.reduce((s, y) => s + (y - mean) ** 2, 0) / (ys.length - 1);
+    // The bootstrap's spread is short by (n-1)/n for n blocks: put it back.
+    out[m] = { value: point[m], variance: (variance * n) / (n - 1), blocks: n };
+  }
+  return out;
+}

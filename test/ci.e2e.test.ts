@@ -1,5 +1,7 @@
 // CI gating end to end: the real CLI against real loopback servers whose service time is known
-// (test/servers/stall-server.ts: /slow?ms=30 answers in 30 ms, or 45 ms with SLOWDOWN=1.5).
+// (test/servers/stall-server.ts: /slow?ms=30 answers in 30 ms, or 45 ms with SLOWDOWN=1.5):
+// expectations, baselines of one and of K runs, A/B in one job, --fail-on, and secrets from the
+// environment that never reach a report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
+import type { BaselineComparison, BaselineFile } from '../src/baseline/compare.js';
 
 const SCENARIO = join(ROOT, 'test/fixtures/latency.yaml');
 const SERVER = join(ROOT, 'dist/test/servers/stall-server.js');
@@ -24,6 +27,8 @@ after(async () => {
 });
 
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+const readAs = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+const STALL = join(ROOT, 'test/fixtures/stall.yaml');
 const ms = (actual: string) => Number(/^([\d.]+) ms$/.exec(actual)?.[1] ?? NaN);
 const noEscapes = (text: string) => assert.doesNotMatch(text, /\u001b/, 'no colour or cursor codes off a terminal');
 type Stats = { requests: number; connections: number };
@@ -219,4 +224,121 @@ test('on a terminal: colours and a progress line; with NO_COLOR neither', { skip
   const colored = onTerminal({ TERM: 'xterm' });
   assert.match(colored, /\r\u001b\[2Ktest-latency \d\.\ds\/1s/, 'progress line');
   assert.match(colored, /\u001b\[32mclear/, 'coloured verdict');
+});
+
+const p50Of = (b: BaselineComparison) => b.comparisons.find((c) => c.metric === 'p50')!;
+
+test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against them, 50% slower fails', async (t) => {
+  const baseline = join(dir, 'repeat.json');
+  let r = await runCli(['run', SCENARIO, '--target', server.url, '--save-baseline', baseline, '--repeat', '3', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const file = readAs<BaselineFile>(baseline);
+  assert.equal(file.baselineRuns!.length, 3);
+  assert.equal(new Set(file.baselineRuns!.map((x) => x.startedAt)).size, 3, 'three distinct runs');
+  for (const run of file.baselineRuns!) assert.equal(run.actors.api!.blocks!.count.length, 10, '10 whole 200 ms blocks per run');
+
+  const same = join(dir, 'repeat-same.json');
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', same, '--quiet']);
+  const b = read(same).baseline!;
+  t.diagnostic(`same: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ')}`);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(b.baselineRuns, 3);
+  assert.deepEqual(p50Of(b).noise!.blocks, [10, 10, 10, 10]);
+  assert.ok(p50Of(b).noise!.betweenRuns !== undefined);
+
+  const slow = join(dir, 'repeat-slow.json');
+  r = await runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', slow]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const p50 = p50Of(read(slow).baseline!);
+  assert.equal(p50.status, 'regression');
+  assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
+  assert.match(r.stdout, /3 baseline runs/);
+
+  r = await runCli(['run', SCENARIO, '--target', server.url, '--repeat', '3']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--repeat K saves a baseline of K runs: give it --save-baseline FILE/);
+});
+
+test('A/B in one job: B 50% slower exits 1 with the regression; A against A exits 0', async () => {
+  const cmd = (env: string) => `${env}${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)} --port {port}`;
+  const json = join(dir, 'ab.json');
+  let r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd('SLOWDOWN=1.5 '), '--repeat', '2', '--json', json, '--server-ready', '/live'], { timeoutMs: 90_000 });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const out = readAs<{ pairs: { a: RunResult; b: RunResult }[]; comparison: BaselineComparison }>(json);
+  assert.equal(out.pairs.length, 2);
+  // Interleaved: A, B, A, B.
+  const starts = out.pairs.flatMap((p) => [p.a.startedAt, p.b.startedAt]);
+  assert.deepEqual([...starts].sort(), starts);
+  const p50 = p50Of(out.comparison);
+  assert.equal(p50.status, 'regression');
+  assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
+  assert.ok(p50.interval![0] > 0.1);
+  assert.match(r.stdout, /FAIL: \d regressions? of B against A/);
+
+  r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd(''), '--json', json, '--server-ready', '/live'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(readAs<{ comparison: BaselineComparison }>(json).comparison.regressions, 0);
+
+  r = await runCli(['compare', SCENARIO, '--server-a', cmd('')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /give both --server-a "CMD" and --server-b "CMD"/);
+});
+
+test('--fail-on detected: a detected verdict fails the run (exit 1, in the outcome); a bad level is exit 2', async () => {
+  const json = join(dir, 'stall.json');
+  const junit = join(dir, 'stall.xml');
+  let r = await runCli(['run', STALL, '--target', server.url, '--set', 'duration=3s', '--json', json, '--quiet']);
+  assert.equal(r.code, 0, 'a detected verdict alone does not fail the run');
+  assert.equal(read(json).verdicts.find((v) => v.id === 'event-loop-stall')!.status, 'detected');
+  r = await runCli(['run', STALL, '--target', server.url, '--set', 'duration=3s', '--json', json, '--junit', junit, '--fail-on', 'detected']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const result = read(json);
+  assert.equal(result.pass, false);
+  assert.deepEqual(result.failOn, { level: 'detected', verdicts: ['event-loop-stall'] });
+  assert.match(r.stdout, /FAIL: event-loop-stall detected \(--fail-on detected\)/);
+  r = await runCli(['run', STALL, '--target', server.url, '--fail-on', 'sometimes']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /expected "detected" .* or "inconclusive" .*, got "sometimes"/);
+});
+
+test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the terminal, JSON, JUnit and Markdown', async () => {
+  const scenario = join(dir, 'secret.yaml');
+  writeFileSync(
+    scenario,
+    [
+      'name: secret',
+      'params:',
+      '  token: ${env:WOBBLY_TEST_TOKEN}',
+      '  tag: none',
+      'duration: 1s',
+      'actors:',
+      '  - name: api',
+      '    kind: probe',
+      '    path: /slow?ms=5&t=${token}&tag=${tag}',
+      '    rate: 20/s',
+      '    headers: { authorization: "Bearer ${env:WOBBLY_TEST_TOKEN}" }',
+      'expect:',
+      '  - api.errorRate < 1%',
+      '',
+    ].join('\n'),
+  );
+  const json = join(dir, 'secret.json');
+  const junit = join(dir, 'secret.xml');
+  const md = join(dir, 'secret.md');
+  const env = { WOBBLY_TEST_TOKEN: 's3cr3t-T0KEN', WOBBLY_TEST_TAG: 'tag-from-env' };
+  const r = await runCli(['run', scenario, '--target', server.url, '--set', 'tag=@env:WOBBLY_TEST_TAG', '--json', json, '--junit', junit, '--markdown', md], { env });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const result = read(json);
+  assert.deepEqual(result.scenario.params, { token: '***', tag: '***' });
+  assert.equal(result.actors.api!.summary.requests, 20, 'the requests were sent');
+  assert.equal(result.actors.api!.request, 'GET /slow?ms=5&t=***&tag=***');
+  for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8'), readFileSync(md, 'utf8')]) {
+    assert.ok(!text.includes('s3cr3t-T0KEN') && !text.includes('tag-from-env'), `a secret leaked: ${text.slice(0, 200)}`);
+  }
+  assert.match(readFileSync(junit, 'utf8'), /<property name="param\.token" value="\*\*\*"\/>/);
+
+  const missing = await runCli(['run', scenario, '--target', server.url]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /secret\.yaml:3: params\.token: \$\{env:WOBBLY_TEST_TOKEN\}: the environment variable WOBBLY_TEST_TOKEN is not set/);
+  assert.match(missing.stderr, /secret\.yaml:11: actors\.0\.headers\.authorization: \$\{env:WOBBLY_TEST_TOKEN\}/);
 });

@@ -103,10 +103,11 @@ export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision 
     for (const m of METRICS) draws[m].push(s[m]);
   }
   for (const m of METRICS) {
-    const xs = draws[m];
-    // A resample without answers has no latency (nor a log of its rate): the run is too thin.
-    if (m !== 'errorRate' && (point[m] <= 0 || xs.some((x) => x <= 0))) continue;
-    const ys = xs.map((x) => scale(m, x));
+    if (m !== 'errorRate' && point[m] <= 0) continue;
+    // A resample of only blocks without answers (a run that started late) has no latency, nor a
+    // log of its rate: it is left out, so the spread is that of resamples with answers.
+    const ys = draws[m].filter((x) => m === 'errorRate' || x > 0).map((x) => scale(m, x));
+    if (ys.length < resamples / 2) continue;
     const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
     const variance = ys.reduce((s, y) => s + (y - mean) ** 2, 0) / (ys.length - 1);
     // The bootstrap's spread is short by (n-1)/n for n blocks: put it back.

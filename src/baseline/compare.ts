@@ -128,7 +128,7 @@ export function measure(actor: Pick<ActorResult, 'summary' | 'blocks'>, m: Metri
       why:
         precision.blocks < MIN_BLOCKS
           ? `${precision.blocks} time block${precision.blocks === 1 ? '' : 's'}, at least ${MIN_BLOCKS} needed to measure the noise (run longer or use a finer timeline bucket)`
-          : 'some time blocks had no answers',
+          : 'too few of its time blocks had answers',
     };
   }
   if (metric !== 'errorRate' && r.value <= 0) return { why: `a value of ${r.value}` };

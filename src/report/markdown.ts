@@ -26,7 +26,7 @@ const ICON = { pass: '✅', fail: '❌', detected: '🔴', inconclusive: '🟡',
 
 export function renderMarkdown(r: RunResult): string {
   const out: string[] = [];
-  const gated = r.expectations.length > 0 || r.baseline !== undefined;
+  const gated = r.expectations.length > 0 || r.baseline !== undefined || r.failOn !== undefined;
   out.push(`### wobbly: ${mdCell(r.scenario.name)}${gated ? ` ${r.pass ? ICON.pass : ICON.fail}` : ''}`, '');
   out.push(`Target \`${r.target}\` · ran ${formatMs(r.durationMs)} from ${r.startedAt} · wobbly ${r.tool.version}${r.partial ? ` · **partial result** (${r.stoppedBy ?? 'stopped early'})` : ''}`, '');
   if (gated) out.push(`**${mdCell(outcomeLine(r))}**`, '');

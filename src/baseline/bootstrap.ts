@@ -12,12 +12,37 @@ export const RESAMPLES = 1000;
 /** Fewer blocks than this: a run cannot say how noisy it is. */
 export const MIN_BLOCKS = 4;
 
+/** Neighbouring blocks that move together widen the variance by (1 + ρ) / (1 − ρ), up to 9×. */
+export const MAX_RHO = 0.8;
+
+/** Lag-1 autocorrelation of a series (0 when it is too short or flat). */
+export function lag1(xs: readonly number[]): number {
+  if (xs.length < 3) return 0;
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    den += (xs[i]! - mean) ** 2;
+    if (i > 0) num += (xs[i]! - mean) * (xs[i - 1]! - mean);
+  }
+  return den > 0 ? num / den : 0;
+}
+
+/** How much a mean of n blocks varies more than for independent ones, for AR(1) neighbours with ρ. */
+export function dependenceFactor(rho: number, n: number): number {
+  let f = 1;
+  for (let k = 1; k < n; k++) f += 2 * (1 - k / n) * rho ** k;
+  return f;
+}
+
 export interface Precision {
   /** The metric on the blocks. */
   value: number;
   /** Variance of the metric's scale (log for latencies and rps, the rate itself for errorRate) over the resamples. */
   variance: number;
   blocks: number;
+  /** Lag-1 autocorrelation of the per-block values (clamped to 0 … MAX_RHO), already in the variance. */
+  rho?: number;
 }
 
 export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & { blocks: number };
@@ -96,6 +121,7 @@ export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision 
     return metricsOf(counts, g.values, answers, failures, seconds);
   };
   const point = stat(all);
+  const perBlock = all.map((k) => stat([k]));
   const random = seededRandom(seedOf(b));
   const draws: Record<BaselineMetric, number[]> = { p50: [], p90: [], p99: [], max: [], mean: [], rps: [], errorRate: [] };
   for (let r = 0; r < resamples; r++) {
@@ -110,8 +136,14 @@ export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision 
     if (ys.length < resamples / 2) continue;
     const mean = ys.reduce((s, y) => s + y, 0) / ys.length;
     const variance = ys.reduce((s, y) => s + (y - mean) ** 2, 0) / (ys.length - 1);
-    // The bootstrap's spread is short by (n-1)/n for n blocks: put it back.
-    out[m] = { value: point[m], variance: (variance * n) / (n - 1), blocks: n };
+    // The bootstrap's spread is short by (n-1)/n for n blocks: put it back. Blocks shorter than a
+    // slow phase (a busy machine for a few seconds) are not independent either: neighbours that
+    // move together widen the variance as for an AR(1) series, (1 + ρ) / (1 − ρ).
+    const series = perBlock.filter((x, k) => m === 'rps' || (m === 'errorRate' ? b.count[k]! + b.failures[k]! > 0 : b.count[k]! > 0)).map((x) => x[m]);
+    // lag1 of a short series is biased low by about (1 + 4ρ)/n (Marriott & Pope): corrected here.
+    const r = lag1(series);
+    const rho = Math.min(MAX_RHO, Math.max(0, r + (1 + 4 * r) / Math.max(1, series.length)));
+    out[m] = { value: point[m], variance: ((variance * n) / (n - 1)) * dependenceFactor(rho, n), blocks: n, rho };
   }
   return out;
 }

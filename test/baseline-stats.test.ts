@@ -97,6 +97,9 @@ test('block bootstrap: its spread matches the true run-to-run spread, also with 
 
 test('block bootstrap: reproducible, rps and error rate on their own statistics, too few blocks not measured', () => {
   const a = syntheticActor({ seed: 3, failuresPerBlock: 2, perBlock: 38 });
+  // 456 answers: p99 needs 500 (5 beyond it), p90 has enough.
+  assert.deepEqual(runPrecision(a.blocks!).tooFew, { p99: { answers: 456, needed: 500 } });
+  assert.ok(runPrecision(a.blocks!).p90);
   assert.deepEqual(runPrecision(a.blocks!), runPrecision(a.blocks!));
   const p = runPrecision(a.blocks!);
   // Every block has 38 answers: the rate does not vary; 2 of 40 failed in every block.

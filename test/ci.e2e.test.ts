@@ -113,13 +113,17 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
     const json = join(dir, `same-${i}.json`);
     r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', json, '--quiet']);
     const b = read(json).baseline!;
-    const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ');
+    const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval?.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ');
     figures.push(`run ${i + 1}: ${line}`);
     t.diagnostic(`self-baseline ${figures.at(-1)}`);
     assert.equal(r.code, 0, `false regression on run ${i + 1}: ${line}\n${r.stdout}${r.stderr}`);
     assert.equal(b.regressions, 0);
     assert.equal(b.comparisons.length, 4);
-    for (const c of b.comparisons) assert.deepEqual(c.noise?.blocks, [10, 10], `${c.metric}: 10 full 200 ms blocks in each run`);
+    for (const c of b.comparisons.filter((x) => x.metric !== 'p99')) assert.deepEqual(c.noise?.blocks, [10, 10], `${c.metric}: 10 full 200 ms blocks in each run`);
+    // 80 answers: their p99 is their max, which no resampling can measure.
+    const p99 = b.comparisons.find((x) => x.metric === 'p99')!;
+    assert.equal(p99.status, 'not tested');
+    assert.match(p99.note!, /answers are too few to measure p99 \(at least 500: 5 beyond it\)/);
   }
 
   const json = join(dir, 'slower.json');
@@ -134,7 +138,7 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   const result = read(json);
   const b = result.baseline!;
   const p50 = b.comparisons.find((c) => c.metric === 'p50')!;
-  t.diagnostic(`50% slower: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]${c.regression ? ' REGRESSION' : ''}`).join(', ')}`);
+  t.diagnostic(`50% slower: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval?.map((x) => (x * 100).toFixed(1)).join(', ')}]${c.regression ? ' REGRESSION' : ''}`).join(', ')}`);
   assert.equal(p50.regression, true);
   assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
   assert.ok(p50.baseline >= 30 && p50.baseline < 40 && p50.current >= 45 && p50.current < 55, `${p50.baseline} → ${p50.current}`);
@@ -240,7 +244,7 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
   const same = join(dir, 'repeat-same.json');
   r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', same, '--quiet']);
   const b = read(same).baseline!;
-  t.diagnostic(`same: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ')}`);
+  t.diagnostic(`same: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval?.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ')}`);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(b.baselineRuns, 3);
   assert.deepEqual(p50Of(b).noise!.blocks, [10, 10, 10, 10]);
@@ -248,11 +252,16 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
 
   const slow = join(dir, 'repeat-slow.json');
   r = await runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', slow]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
   const p50 = p50Of(read(slow).baseline!);
-  assert.equal(p50.status, 'regression');
-  assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
+  t.diagnostic(`50% slower: p50 ${(p50.change * 100).toFixed(1)}% [${p50.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}], between runs ${p50.noise!.betweenRuns!.toFixed(3)}`);
   assert.match(r.stdout, /3 baseline runs/);
+  // Baseline runs that agree (here 30 ms each, give or take the machine): 50% slower is a regression.
+  // When a busy machine made them disagree by more than 10% (log spread), the gate must say it cannot tell, never ok.
+  if (p50.noise!.betweenRuns! <= 0.1) {
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(p50.status, 'regression');
+    assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
+  } else assert.equal(p50.status, 'inconclusive');
 
   r = await runCli(['run', SCENARIO, '--target', server.url, '--repeat', '3']);
   assert.equal(r.code, 2);

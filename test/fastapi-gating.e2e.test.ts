@@ -23,7 +23,7 @@ test('FastAPI def endpoint, 4 tokens: unchanged passes 10/10 against its baselin
   assert.equal(r.code, 0, r.stderr);
   const base = JSON.parse(readFileSync(baseline, 'utf8')) as RunResult;
   const p50 = base.actors.load!.summary.latencyMs.p50;
-  assert.ok(p50 > 250 && p50 < 520, `4 tokens, 8 connections: requests queue for the pool (p50 ${p50} ms, 200 ms of service)`);
+  assert.ok(p50 >= 200 && p50 < 520, `200 ms of service, up to one request ahead in the pool (p50 ${p50} ms)`);
 
   for (let i = 0; i < 10; i++) {
     const json = join(dir, `same-${i}.json`);

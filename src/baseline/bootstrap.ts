@@ -45,7 +45,15 @@ export interface Precision {
   rho?: number;
 }
 
-export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & { blocks: number };
+export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & {
+  blocks: number;
+  /** Tail quantiles left out for too few answers beyond them: answers seen and needed. */
+  tooFew?: Partial<Record<BaselineMetric, { answers: number; needed: number }>>;
+};
+
+/** A quantile needs this many answers beyond it: the bootstrap of a sample's few largest values (p99 of 80 answers is the max) says nothing. */
+export const MIN_TAIL = 5;
+const TAIL: Partial<Record<BaselineMetric, number>> = { p90: 0.1, p99: 0.01 };
 
 /** The scale on which changes are compared: ratios for latencies and rps, differences for errorRate. */
 export const scale = (metric: BaselineMetric, x: number): number => (metric === 'errorRate' ? x : Math.log(x));
@@ -128,8 +136,14 @@ export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision 
     const s = stat(all.map(() => pick(random, n)));
     for (const m of METRICS) draws[m].push(s[m]);
   }
+  const answers = b.count.reduce((sum, c) => sum + c, 0);
   for (const m of METRICS) {
     if (m !== 'errorRate' && point[m] <= 0) continue;
+    const tail = TAIL[m];
+    if (tail !== undefined && answers * tail < MIN_TAIL) {
+      out.tooFew = { ...out.tooFew, [m]: { answers, needed: Math.ceil(MIN_TAIL / tail) } };
+      continue;
+    }
     // A resample of only blocks without answers (a run that started late) has no latency, nor a
     // log of its rate: it is left out, so the spread is that of resamples with answers.
     const ys = draws[m].filter((x) => m === 'errorRate' || x > 0).map((x) => scale(m, x));

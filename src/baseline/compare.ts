@@ -6,7 +6,7 @@
 import type { ActorResult, RunResult } from '../result/types.js';
 import { readMetric, resolveMetric, type Metric } from '../expect/metrics.js';
 import type { BlockData } from './blocks.js';
-import { MIN_BLOCKS, runPrecision, type Precision, type RunPrecision } from './bootstrap.js';
+import { MIN_BLOCKS, MIN_TAIL, runPrecision, type Precision, type RunPrecision } from './bootstrap.js';
 import { judge, repeatEstimate, singleEstimate, type ComparisonStatus, type Estimate } from './interval.js';
 import { comparedMetrics, formatTolerances, type BaselineMetric, type Tolerances } from './tolerance.js';
 
@@ -123,6 +123,8 @@ export function measure(actor: Pick<ActorResult, 'summary' | 'blocks'>, m: Metri
   const precision = cache.of(actor.blocks);
   if (!precision) return { why: 'no per-block evidence (a result of an older wobbly: save the baseline again)' };
   const p = precision[metric];
+  const few = precision.tooFew?.[metric];
+  if (!p && few) return { why: `${few.answers} answers are too few to measure ${metric} (at least ${few.needed}: ${MIN_TAIL} beyond it)` };
   if (!p) {
     return {
       why:

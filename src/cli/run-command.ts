@@ -10,6 +10,7 @@ import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
+import { maskSecrets } from '../scenario/secrets.js';
 import { baselineGate, parseRepeat, repeatedBaseline, writeCiReports, type CiFlags } from './ci.js';
 
 export interface RunFlags extends CiFlags {
@@ -46,7 +47,7 @@ export async function runWithServer(
   const launched = await launchTarget(scenario, overrides);
   const server = launched.server;
   try {
-    if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
+    if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${maskSecrets(launched.command, scenario.secrets)}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
     return await runAndReport(launched.scenario, flags, io, (result) => {
       if (!server) return finish?.(result);
       result.server = { command: launched.command!, pid: server.pid, port: launched.port };

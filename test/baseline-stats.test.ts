@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { normalQuantile, tQuantile } from '../src/baseline/quantiles.js';
 import { pick, seededRandom } from '../src/baseline/prng.js';
 import { decodeBlock, MAX_BLOCKS, toBlocks } from '../src/baseline/blocks.js';
-import { dependenceFactor, lag1, runPrecision } from '../src/baseline/bootstrap.js';
+import { dependenceFactor, lag1, runPrecision, warmupBlocks } from '../src/baseline/bootstrap.js';
 import { judge, pairedEstimate, repeatEstimate, singleEstimate } from '../src/baseline/interval.js';
 import { LatencyHistogram } from '../src/metrics/latency-histogram.js';
 import { syntheticActor } from './fixtures/synthetic-runs.js';
@@ -18,6 +18,8 @@ test('normal and t quantiles equal the tables (SciPy: norm.ppf, t.ppf)', () => {
   close(normalQuantile(0.999), 3.090232306, 1e-8);
   close(normalQuantile(0.01), -2.326347874, 1e-8);
   close(normalQuantile(0.5) + 1, 1, 1e-12);
+  close(tQuantile(0.975, 1), 12.70620474, 1e-8);
+  close(tQuantile(0.975, 2), 4.30265273, 1e-8);
   close(tQuantile(0.975, 5), 2.570581836, 0.005);
   close(tQuantile(0.975, 10), 2.228138852, 0.002);
   close(tQuantile(0.99, 4), 3.746947388, 0.01);
@@ -107,7 +109,20 @@ test('block bootstrap: reproducible, rps and error rate on their own statistics,
   assert.ok(p.rps!.variance < 1e-20, `rps variance ${p.rps!.variance}`);
   close(p.errorRate!.value, 0.05, 1e-9);
   assert.ok(p.errorRate!.variance < 1e-20, `error rate variance ${p.errorRate!.variance}`);
-  assert.deepEqual(runPrecision(syntheticActor({ seed: 3, blocks: 3 }).blocks!), { blocks: 3 });
+  assert.deepEqual(runPrecision(syntheticActor({ seed: 3, blocks: 2 }).blocks!), { blocks: 2 });
+});
+
+test('warm-up: leading blocks with fewer than half the median answers are left out', () => {
+  assert.equal(warmupBlocks([0, 7, 20, 18, 20, 20]), 2);
+  assert.equal(warmupBlocks([0, 0, 0, 12, 12, 12]), 3);
+  assert.equal(warmupBlocks([12, 16, 12, 12, 16, 12]), 0);
+  assert.equal(warmupBlocks([12, 0, 12, 12]), 0, 'only leading blocks: a stall later in the run is data');
+  const a = syntheticActor({ seed: 9, blocks: 8 });
+  a.blocks!.count[0] = 3;
+  const p = runPrecision(a.blocks!);
+  assert.equal(p.warmup, 1);
+  assert.equal(p.blocks, 7);
+  close(p.rps!.value, (7 * 50) / 3.5, 1e-9, 'rps of the 7 steady 500 ms blocks');
 });
 
 test('interval: a single baseline adds the two runs\' variances; a regression only wholly beyond the tolerance', () => {

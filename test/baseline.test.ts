@@ -116,7 +116,8 @@ test('a repeat baseline: its runs\' spread widens the interval; the mean of the 
   assert.ok(of(c, 'p50').detectable! > of(single, 'p50').detectable!, 'wider than against one run');
   assert.equal(c.pass, true);
   const geo = Math.exp((Math.log(base[0]!.actors.load!.summary.latencyMs.p50) + Math.log(base[1]!.actors.load!.summary.latencyMs.p50) + Math.log(base[2]!.actors.load!.summary.latencyMs.p50)) / 3);
-  close(of(c, 'p50').baseline, geo);
+  // Measured on the blocks' 2-digit histograms: within 2% of the runs' own p50s.
+  close(of(c, 'p50').baseline, geo, 0.02);
   // Twice as slow is a regression even so.
   assert.equal(of(compareToBaseline(file, syntheticRun({ seed: 15, medianMs: 200 }), defaultTolerances(), 'b'), 'p50').status, 'regression');
 });
@@ -137,6 +138,6 @@ test('not tested, with the reason: a baseline without blocks, too short a run', 
   assert.equal(c.pass, true);
   assert.equal(of(c, 'p50').status, 'not tested');
   assert.match(of(c, 'p50').note!, /no per-block evidence/);
-  const short = compareToBaseline(syntheticRun({ seed: 1, blocks: 3 }), syntheticRun({ seed: 2, blocks: 3 }), defaultTolerances(), 'b');
-  assert.match(of(short, 'p50').note!, /3 time blocks, at least 4 needed/);
+  const short = compareToBaseline(syntheticRun({ seed: 1, blocks: 2 }), syntheticRun({ seed: 2, blocks: 2 }), defaultTolerances(), 'b');
+  assert.match(of(short, 'p50').note!, /2 steady time blocks, at least 3 needed/);
 });

@@ -268,21 +268,25 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
   assert.match(r.stderr, /--repeat K saves a baseline of K runs: give it --save-baseline FILE/);
 });
 
-test('A/B in one job: B 50% slower exits 1 with the regression; A against A exits 0', async () => {
+test('A/B in one job, 3 pairs: B 50% slower is a regression (exit 1) unless the pairs disagree; A against A exits 0', async () => {
   const cmd = (env: string) => `${env}${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)} --port {port}`;
   const json = join(dir, 'ab.json');
-  let r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd('SLOWDOWN=1.5 '), '--repeat', '2', '--json', json, '--server-ready', '/live'], { timeoutMs: 90_000 });
-  assert.equal(r.code, 1, r.stdout + r.stderr);
+  let r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd('SLOWDOWN=1.5 '), '--repeat', '3', '--json', json, '--server-ready', '/live'], { timeoutMs: 120_000 });
   const out = readAs<{ pairs: { a: RunResult; b: RunResult }[]; comparison: BaselineComparison }>(json);
-  assert.equal(out.pairs.length, 2);
-  // Interleaved: A, B, A, B.
+  assert.equal(out.pairs.length, 3);
+  // Interleaved: A, B, A, B, A, B.
   const starts = out.pairs.flatMap((p) => [p.a.startedAt, p.b.startedAt]);
   assert.deepEqual([...starts].sort(), starts);
   const p50 = p50Of(out.comparison);
-  assert.equal(p50.status, 'regression');
   assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
-  assert.ok(p50.interval![0] > 0.1);
-  assert.match(r.stdout, /FAIL: \d regressions? of B against A/);
+  // Pairs that agree (each B about 1.5 × its A): a regression, exit 1. Pairs a busy machine made
+  // disagree by more than 10% (log spread): the gate must say it cannot tell, never ok.
+  if (p50.noise!.betweenRuns! <= 0.1) {
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(p50.status, 'regression');
+    assert.ok(p50.interval![0] > 0.1);
+    assert.match(r.stdout, /FAIL: \d regressions? of B against A/);
+  } else assert.equal(p50.status, 'inconclusive', r.stdout);
 
   r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd(''), '--json', json, '--server-ready', '/live'], { timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -339,7 +343,8 @@ test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the term
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const result = read(json);
   assert.deepEqual(result.scenario.params, { token: '***', tag: '***' });
-  assert.equal(result.actors.api!.summary.requests, 20, 'the requests were sent');
+  const sent = result.actors.api!.summary.requests + result.actors.api!.summary.unfinished;
+  assert.ok(sent >= 19 && sent <= 21, `20/s for 1 s: ${sent} sent`);
   assert.equal(result.actors.api!.request, 'GET /slow?ms=5&t=***&tag=***');
   for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8'), readFileSync(md, 'utf8')]) {
     assert.ok(!text.includes('s3cr3t-T0KEN') && !text.includes('tag-from-env'), `a secret leaked: ${text.slice(0, 200)}`);

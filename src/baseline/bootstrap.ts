@@ -10,7 +10,7 @@ import type { BaselineMetric } from './tolerance.js';
 
 export const RESAMPLES = 1000;
 /** Fewer blocks than this: a run cannot say how noisy it is. */
-export const MIN_BLOCKS = 4;
+export const MIN_BLOCKS = 3;
 
 /** Neighbouring blocks that move together widen the variance by (1 + ρ) / (1 − ρ), up to 9×. */
 export const MAX_RHO = 0.8;
@@ -47,6 +47,8 @@ export interface Precision {
 
 export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & {
   blocks: number;
+  /** Leading warm-up blocks left out (see warmupBlocks). */
+  warmup?: number;
   /** Tail quantiles left out for too few answers beyond them: answers seen and needed. */
   tooFew?: Partial<Record<BaselineMetric, { answers: number; needed: number }>>;
 };
@@ -110,9 +112,29 @@ function seedOf(b: BlockData): number {
   return h;
 }
 
-export function runPrecision(b: BlockData, resamples = RESAMPLES): RunPrecision {
+/**
+ * How many leading blocks are warm-up: those with fewer than half the median block's answers
+ * (connections opening, a calibration, a load that started late on a busy machine). Their rate
+ * and latencies are not the server's steady state, and a ramp looks like dependence.
+ */
+export function warmupBlocks(count: readonly number[]): number {
+  const sorted = [...count].sort((x, y) => x - y);
+  const median = sorted[sorted.length >> 1] ?? 0;
+  let k = 0;
+  while (k < count.length && count[k]! < median / 2) k++;
+  return k;
+}
+
+/** The blocks after the warm-up. */
+function steady(b: BlockData): { data: BlockData; skipped: number } {
+  const k = warmupBlocks(b.count);
+  return { data: { ms: b.ms, count: b.count.slice(k), failures: b.failures.slice(k), latency: b.latency.slice(k) }, skipped: k };
+}
+
+export function runPrecision(whole: BlockData, resamples = RESAMPLES): RunPrecision {
+  const { data: b, skipped } = steady(whole);
   const n = b.count.length;
-  const out: RunPrecision = { blocks: n };
+  const out: RunPrecision = { blocks: n, ...(skipped ? { warmup: skipped } : {}) };
   if (n < MIN_BLOCKS) return out;
   const g = grid(b);
   const seconds = (n * b.ms) / 1000;

@@ -116,7 +116,10 @@ export interface Measured {
   p: Precision;
 }
 
-/** A metric of one actor in one run, with its precision; or why it cannot be compared. */
+/**
+ * A metric of one actor in one run, on its steady blocks (the warm-up left out), with its
+ * precision; or why it cannot be compared.
+ */
 export function measure(actor: Pick<ActorResult, 'summary' | 'blocks'>, m: Metric, metric: BaselineMetric, cache: PrecisionCache): Measured | { why: string } {
   const r = readMetric(actor as ActorResult, m);
   if ('missing' in r) return { why: r.missing };
@@ -126,15 +129,15 @@ export function measure(actor: Pick<ActorResult, 'summary' | 'blocks'>, m: Metri
   const few = precision.tooFew?.[metric];
   if (!p && few) return { why: `${few.answers} answers are too few to measure ${metric} (at least ${few.needed}: ${MIN_TAIL} beyond it)` };
   if (!p) {
+    const warm = precision.warmup ? ` after ${precision.warmup} warm-up block${precision.warmup === 1 ? '' : 's'}` : '';
     return {
       why:
         precision.blocks < MIN_BLOCKS
-          ? `${precision.blocks} time block${precision.blocks === 1 ? '' : 's'}, at least ${MIN_BLOCKS} needed to measure the noise (run longer or use a finer timeline bucket)`
+          ? `${precision.blocks} steady time block${precision.blocks === 1 ? '' : 's'}${warm}, at least ${MIN_BLOCKS} needed to measure the noise (run longer or use a finer timeline bucket)`
           : 'too few of its time blocks had answers',
     };
   }
-  if (metric !== 'errorRate' && r.value <= 0) return { why: `a value of ${r.value}` };
-  return { value: r.value, p };
+  return { value: p.value, p };
 }
 
 export interface Pending {
@@ -193,20 +196,23 @@ export function compareToBaseline(baseline: BaselineFile, current: RunResult, to
       if (!m) continue;
       const bases = before.map((b) => measure(b!, m, metric, cache));
       const cur = measure(actor, m, metric, cache);
-      const shown = before.map((b) => readMetric(b as ActorResult, m)).filter((r): r is { value: number } => 'value' in r).map((r) => r.value);
       const nowValue = readMetric(actor, m);
-      if (!shown.length || 'missing' in nowValue) {
-        notes.push(`${name}.${metric}: not compared (${!shown.length ? 'not measured in the baseline' : `this run: ${(nowValue as { missing: string }).missing}`})`);
+      if (before.some((b) => 'missing' in readMetric(b as ActorResult, m)) || 'missing' in nowValue) {
+        const why = 'missing' in nowValue ? `this run: ${nowValue.missing}` : 'not measured in the baseline';
+        notes.push(`${name}.${metric}: not compared (${why})`);
         continue;
       }
+      // On the steady blocks where measured (the warm-up left out), else the whole-run figures.
+      const shown = before.map((b, i) => { const x = bases[i]!; return 'value' in x ? x.value : (readMetric(b as ActorResult, m) as { value: number }).value; });
       const baseValue = geometricMean(metric, shown);
+      const current = 'value' in cur ? cur.value : nowValue.value;
       const c: MetricComparison = {
         actor: name,
         metric,
         dimension: m.dimension,
         baseline: baseValue,
-        current: nowValue.value,
-        change: relativeChange(m, baseValue, nowValue.value),
+        current,
+        change: relativeChange(m, baseValue, current),
         tolerance,
         beyondTolerance: false,
         status: 'not tested',

@@ -19,13 +19,16 @@ export function normalQuantile(p: number): number {
 }
 
 /**
- * t with P(T ≤ t) = p for ν degrees of freedom: the Cornish–Fisher expansion around z (within
- * 0.5% of the exact value for ν ≥ 3 and p ≤ 0.999); ν ≥ 200 is the normal quantile.
+ * t with P(T ≤ t) = p for ν degrees of freedom: exact for ν = 1 and 2, else the Cornish–Fisher
+ * expansion around z (within 1% of the exact value for ν ≥ 3 and p ≤ 0.99); ν ≥ 200 is z.
  */
 export function tQuantile(p: number, df: number): number {
   const z = normalQuantile(p);
   if (!Number.isFinite(df) || df >= 200) return z;
-  const v = Math.max(1, df);
+  // Closed forms where the expansion is poor.
+  if (df <= 1) return Math.tan(Math.PI * (p - 0.5));
+  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
+  const v = df;
   const z3 = z ** 3;
   const z5 = z ** 5;
   const z7 = z ** 7;

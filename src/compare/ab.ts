@@ -62,6 +62,10 @@ export function compareAb(pairs: readonly AbPair[], tolerances: Tolerances, labe
         continue;
       }
       const ok = measured as { a: Measured; b: Measured }[];
+      // On the steady blocks (the warm-up left out), as the interval is.
+      c.baseline = centre(metric, ok.map((x) => x.a.value));
+      c.current = centre(metric, ok.map((x) => x.b.value));
+      c.change = relativeChange(m, c.baseline, c.current);
       c.noise = { se: 0, df: 0, blocks: ok.flatMap((x) => [x.a.p.blocks, x.b.p.blocks]) };
       pending.push({ c, metric, estimate: (alpha) => pairedEstimate(metric, ok, alpha) });
     }

@@ -99,8 +99,8 @@ test('block bootstrap: its spread matches the true run-to-run spread, also with 
 
 test('block bootstrap: reproducible, rps and error rate on their own statistics, too few blocks not measured', () => {
   const a = syntheticActor({ seed: 3, failuresPerBlock: 2, perBlock: 38 });
-  // 456 answers: p99 needs 500 (5 beyond it), p90 has enough.
-  assert.deepEqual(runPrecision(a.blocks!).tooFew, { p99: { answers: 456, needed: 500 } });
+  // 456 answers: p99 needs 1000 (10 beyond it), p90 has enough.
+  assert.deepEqual(runPrecision(a.blocks!).tooFew, { p99: { answers: 456, needed: 1000 } });
   assert.ok(runPrecision(a.blocks!).p90);
   assert.deepEqual(runPrecision(a.blocks!), runPrecision(a.blocks!));
   const p = runPrecision(a.blocks!);
@@ -122,7 +122,7 @@ test('warm-up: leading blocks with fewer than half the median answers are left o
   const p = runPrecision(a.blocks!);
   assert.equal(p.warmup, 1);
   assert.equal(p.blocks, 7);
-  close(p.rps!.value, (7 * 50) / 3.5, 1e-9, 'rps of the 7 steady 500 ms blocks');
+  close(p.rps!.value, (7 * 100) / 3.5, 1e-9, 'rps of the 7 steady 500 ms blocks');
 });
 
 test('interval: a single baseline adds the two runs\' variances; a regression only wholly beyond the tolerance', () => {

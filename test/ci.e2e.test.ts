@@ -123,7 +123,7 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
     // 80 answers: their p99 is their max, which no resampling can measure.
     const p99 = b.comparisons.find((x) => x.metric === 'p99')!;
     assert.equal(p99.status, 'not tested');
-    assert.match(p99.note!, /answers are too few to measure p99 \(at least 500: 5 beyond it\)/);
+    assert.match(p99.note!, /answers are too few to measure p99 \(at least 1000: 10 beyond it\)/);
   }
 
   const json = join(dir, 'slower.json');
@@ -256,12 +256,12 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
   t.diagnostic(`50% slower: p50 ${(p50.change * 100).toFixed(1)}% [${p50.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}], between runs ${p50.noise!.betweenRuns!.toFixed(3)}`);
   assert.match(r.stdout, /3 baseline runs/);
   // Baseline runs that agree (here 30 ms each, give or take the machine): 50% slower is a regression.
-  // When a busy machine made them disagree by more than 10% (log spread), the gate must say it cannot tell, never ok.
-  if (p50.noise!.betweenRuns! <= 0.1) {
+  // When a busy machine made them disagree by more than 5% (log spread), the gate may say it cannot tell, never ok.
+  if (p50.noise!.betweenRuns! <= 0.05) {
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.equal(p50.status, 'regression');
     assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
-  } else assert.equal(p50.status, 'inconclusive');
+  } else assert.notEqual(p50.status, 'ok');
 
   r = await runCli(['run', SCENARIO, '--target', server.url, '--repeat', '3']);
   assert.equal(r.code, 2);
@@ -280,13 +280,13 @@ test('A/B in one job, 3 pairs: B 50% slower is a regression (exit 1) unless the 
   const p50 = p50Of(out.comparison);
   assert.ok(p50.change > 0.35 && p50.change < 0.65, `p50 change ${p50.change}`);
   // Pairs that agree (each B about 1.5 × its A): a regression, exit 1. Pairs a busy machine made
-  // disagree by more than 10% (log spread): the gate must say it cannot tell, never ok.
-  if (p50.noise!.betweenRuns! <= 0.1) {
+  // disagree by more than 5% (log spread): the gate may say it cannot tell, never ok.
+  if (p50.noise!.betweenRuns! <= 0.05) {
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.equal(p50.status, 'regression');
     assert.ok(p50.interval![0] > 0.1);
     assert.match(r.stdout, /FAIL: \d regressions? of B against A/);
-  } else assert.equal(p50.status, 'inconclusive', r.stdout);
+  } else assert.notEqual(p50.status, 'ok', r.stdout);
 
   r = await runCli(['compare', SCENARIO, '--server-a', cmd(''), '--server-b', cmd(''), '--json', json, '--server-ready', '/live'], { timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);

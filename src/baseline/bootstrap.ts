@@ -54,7 +54,7 @@ export type RunPrecision = Partial<Record<BaselineMetric, Precision>> & {
 };
 
 /** A quantile needs this many answers beyond it: the bootstrap of a sample's few largest values (p99 of 80 answers is the max) says nothing. */
-export const MIN_TAIL = 5;
+export const MIN_TAIL = 10;
 const TAIL: Partial<Record<BaselineMetric, number>> = { p90: 0.1, p99: 0.01 };
 
 /** The scale on which changes are compared: ratios for latencies and rps, differences for errorRate. */

@@ -7,7 +7,8 @@
 // GATING_SAVE=dir keeps every run's result there; GATING_FROM=dir judges saved runs again (no traffic).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baselineFile, compareToBaseline, type BaselineComparison } from '../src/baseline/compare.js';
+import { baselineFile, compareToBaseline } from '../src/baseline/compare.js';
+import type { BaselineComparison } from '../src/baseline/types.js';
 import { defaultTolerances, parseTolerance } from '../src/baseline/tolerance.js';
 import { compareAb } from '../src/compare/ab.js';
 import { execute } from '../src/pipeline.js';

@@ -17,6 +17,7 @@ import { judge } from '../src/verdicts/judge.js';
 import { buildResult } from '../src/result/build.js';
 import { parseDurationMs } from '../src/scenario/units.js';
 import { OFF_THREAD_STREAMS } from '../src/actors/stream.js';
+import { maxLagDuring } from '../src/selfcheck/loop-lag.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
       console.log(`events sustained with every stream open: ${rate.toFixed(0)}/s of ${((streams * 1000) / gapMs).toFixed(0)}/s offered (${((100 * rate * gapMs) / (streams * 1000)).toFixed(1)}%)`);
     }
     console.log(`events in all: ${s.events} (${lastEvents} seen by the last progress tick); gap between events p50 ${s.gapMs.p50} ms, p99 ${s.gapMs.p99} ms, max ${s.gapMs.max} ms; first event p50 ${s.firstEventMs.p50} ms, max ${s.firstEventMs.max} ms`);
-    const lag = (from: number, to: number) => `${record.selfLag.maxLagDuring(from, to).toFixed(0)} ms`;
+    const lag = (from: number, to: number) => `${maxLagDuring(record.self.episodes, from, to).toFixed(0)} ms`;
     console.log(
       `wobbly's own event-loop delay: p99 ${result.self.eventLoopDelayP99Ms} ms, max ${result.self.eventLoopDelayMaxMs} ms ` +
         `(largest while opening ${lag(0, rampMs)}, while holding ${lag(rampMs + 500, rampMs + holdMs)}, at the end ${lag(rampMs + holdMs, Infinity)})`,

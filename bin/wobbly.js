@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Entry point: the compiled CLI lives in dist/ (npm run build).
-import { main } from '../dist/src/cli/main.js';
+// Entry point: the compiled CLI lives in dist/ (shipped in the npm package; `npm run build` in a checkout).
+import { existsSync } from 'node:fs';
 
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('wobbly: this source checkout is not built yet: run `npm run build` (or `npm run demo`) first\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 // Exit explicitly: a keep-alive socket or a timer left by a library must not hold the CLI open.
 process.exit(await main(process.argv.slice(2)));

@@ -1,5 +1,5 @@
 // The data that flows through wobbly's stages:
-// Scenario → (actors) → Sample → ActorRecord → Analysis → Verdict[] → RunResult → report string.
+// Scenario → (actors) → Sample → RunData → Analysis → Verdict[] → RunResult → report string.
 
 import type { Secrets } from './scenario/secrets.js';
 
@@ -145,11 +145,12 @@ export interface Sample {
   reused?: boolean;
 }
 
-export type VerdictId = 'event-loop-stall' | 'pool-starvation' | 'serialized' | 'thread-hopping' | 'head-of-line-blocking';
 export type VerdictStatus = 'detected' | 'clear' | 'inconclusive';
 
+/** A verdict as the JSON result carries it; each rule (src/verdicts/) types its own evidence. */
 export interface Verdict {
-  id: VerdictId;
+  /** One of VERDICT_IDS (src/verdicts/registry.ts); a saved result may hold one from another version. */
+  id: string;
   status: VerdictStatus;
   summary: string;
   hint: string;

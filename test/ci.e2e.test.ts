@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
-import type { BaselineComparison, BaselineFile } from '../src/baseline/compare.js';
+import type { BaselineFile } from '../src/baseline/compare.js';
+import type { BaselineComparison } from '../src/baseline/types.js';
 
 const SCENARIO = join(ROOT, 'test/fixtures/latency.yaml');
 const SERVER = join(ROOT, 'dist/test/servers/stall-server.js');

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyseFirstWave, analyseSweep, estimateConcurrency, type ConcurrencyEstimate } from '../src/analysis/concurrency.js';
 import type { Analysis } from '../src/analysis/analyse.js';
-import { ActorRecorder } from '../src/metrics/actor-recorder.js';
-import { LoadMeter, mergeMeters, type LoadPhase, type MeteredResult } from '../src/metrics/load-meter.js';
+import { ActorRecorder, type LoadPhase } from '../src/metrics/actor-recorder.js';
+import { LoadMeter, mergeMeters, type MeteredResult } from '../src/metrics/load-meter.js';
 import { judgePoolStarvation, judgeSerialized, poolCause } from '../src/verdicts/pool-starvation.js';
 
 interface Model {

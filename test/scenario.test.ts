@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parseScenario, listBuiltinScenarios, loadScenario } from '../src/scenario/load.js';
 import { ScenarioError } from '../src/scenario/problems.js';
 import { scenarioJsonSchema } from '../src/scenario/schema.js';
-import { parseDurationMs, parseRatePerSec, formatMs } from '../src/scenario/units.js';
+import { parseDurationMs, parseRatePerSec } from '../src/scenario/units.js';
+import { formatMs } from '../src/format.js';
 import { ROOT } from './helpers.js';
 
 const BASE = `

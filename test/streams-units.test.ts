@@ -2,8 +2,8 @@
 // identity tally, the verdict sentences from fixed facts, and the scenario rules for the new fields.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exchange } from '../src/engine/http.js';
-import { probeConnections, type ConnInfo } from '../src/engine/connections.js';
+import { exchange } from '../src/net/http.js';
+import { probeConnections, type ConnInfo } from '../src/net/connections.js';
 import { IdentityTally, StreamIdentity, StreamStats } from '../src/metrics/stream-stats.js';
 import { judgeThreadHopping } from '../src/verdicts/thread-hopping.js';
 import { judgeHeadOfLineFacts } from '../src/verdicts/head-of-line.js';

@@ -2,20 +2,14 @@
 // so that a load at full speed does not delay the probes on this thread; the workers aggregate
 // for themselves and post deltas, merged here into the actor's recorder.
 import { Worker } from 'node:worker_threads';
-import { ActorRecorder } from '../metrics/actor-recorder.js';
-import { mergeMeters, slotMsFor, type LoadMeterData, type LoadPhase } from '../metrics/load-meter.js';
+import { ActorRecorder, type LoadPhase } from '../metrics/actor-recorder.js';
+import { mergeMeters, slotMsFor, type LoadMeterData } from '../metrics/load-meter.js';
 import type { FromWorker, LoadWorkerData, ToWorker } from '../load/protocol.js';
 import type { ClosedModelSpec, LoadSpec, SweepSpec } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorContext } from './context.js';
 
 const WORKER_URL = new URL('../load/worker.js', import.meta.url);
-/**
- * Nice value of the load threads when probes run on this thread: they yield the CPU to them.
- * Measured on 2 cores (bench/run.ts): at full speed without it this thread lagged 100–350 ms;
- * with it, under 40 ms. Without probes the load runs at normal priority, at full speed.
- */
-const NICE_WITH_PROBES = Number(process.env.WOBBLY_LOAD_NICE ?? 10);
 /** Orders reach the threads within a millisecond or so: they start together this much later. */
 const START_MARGIN_MS = 5;
 /** How often workers hand their counts over (progress line, target-down watch). */
@@ -70,9 +64,9 @@ class LoadThreads {
   ) {
     const data: LoadWorkerData = {
       absoluteOrigin: ctx.clock.absoluteOrigin,
-      origin: ctx.origin,
+      origin: ctx.target.origin,
       method: spec.method,
-      path: ctx.basePath + spec.path,
+      path: ctx.target.basePath + spec.path,
       headers: spec.headers,
       body: spec.body,
       timeoutMs: spec.timeoutMs,
@@ -81,7 +75,7 @@ class LoadThreads {
       extract: spec.extract,
       reportEveryMs: REPORT_EVERY_MS,
       userAgent: `wobbly/${VERSION}`,
-      nice: ctx.probesRun ? NICE_WITH_PROBES : 0,
+      nice: ctx.probesRun ? ctx.loadNice : 0,
     };
     const n = Math.max(1, Math.min(spec.workers, maxConnections));
     let starting = n;

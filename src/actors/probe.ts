@@ -2,17 +2,17 @@
 // counts from that due time, so a server that stalls cannot hide it by slowing the sender
 // (no coordinated omission). In-flight probes are capped; a probe that cannot go out is missed.
 import type { ProbeSpec, Sample } from '../types.js';
-import { exchange } from '../engine/http.js';
-import { probeConnections, type ConnInfo } from '../engine/connections.js';
+import { exchange } from '../net/http.js';
+import { probeConnections, type ConnInfo } from '../net/connections.js';
 import { compileExtractors } from '../protocols/extract.js';
 import type { ActorContext } from './context.js';
 
 export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void> {
-  const connections = probeConnections(ctx.origin, spec);
+  const connections = probeConnections(ctx.target.origin, spec);
   const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
   const interval = 1000 / spec.ratePerSec;
   const stopAt = Math.min(spec.stopMs ?? Infinity, ctx.durationMs);
-  const request = { path: ctx.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: connections.reset };
+  const request = { path: ctx.target.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: connections.reset };
   const { clock } = ctx;
   let i = 0;
   let inFlight = 0;
@@ -38,7 +38,7 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
     inFlight++;
     const sentMs = clock.now();
     const conn: ConnInfo = {};
-    const p = exchange(connections.next(index), ctx.origin, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop, extractor, conn).then((out) => {
+    const p = exchange(connections.next(index), ctx.target.origin, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop, extractor, conn).then((out) => {
       inFlight--;
       const sample: Sample = { scheduledMs: due, sentMs, endMs: clock.now(), status: out.status, bytes: out.bytes };
       if (out.error) sample.error = out.error;

@@ -2,21 +2,21 @@
 // the heavy request never queues behind a probe on a shared socket.
 import { Client } from 'undici';
 import type { RequestSpec, Sample } from '../types.js';
-import { exchange } from '../engine/http.js';
+import { exchange } from '../net/http.js';
 import { compileExtractors } from '../protocols/extract.js';
 import type { ActorContext } from './context.js';
 
 export async function runRequest(spec: RequestSpec, ctx: ActorContext): Promise<void> {
   const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
-  const request = { path: ctx.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body };
+  const request = { path: ctx.target.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body };
   const { clock } = ctx;
 
   const started = await waitUntil(ctx, spec.atMs);
   if (!started) return;
   const one = async () => {
-    const client = new Client(ctx.origin, { pipelining: 1 });
+    const client = new Client(ctx.target.origin, { pipelining: 1 });
     const sentMs = clock.now();
-    const out = await exchange(client, ctx.origin, request, spec.timeoutMs, ctx.stop, extractor);
+    const out = await exchange(client, ctx.target.origin, request, spec.timeoutMs, ctx.stop, extractor);
     const sample: Sample = { scheduledMs: sentMs, sentMs, endMs: clock.now(), status: out.status, bytes: out.bytes };
     if (out.error) sample.error = out.error;
     if (out.ids) sample.ids = out.ids;

@@ -1,7 +1,7 @@
 // The stream actor's worker thread (see ./stream.ts): runs the streams on the run's clock and
 // sends what they report to the main thread in batches, every FLUSH_MS and at the end.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Clock } from '../engine/clock.js';
+import { Clock } from '../net/clock.js';
 import type { StreamSpec } from '../types.js';
 import { runStreams, type StreamOp, type StreamReport } from './stream.js';
 

@@ -13,8 +13,8 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { Client, type Dispatcher } from 'undici';
 import type { Sample, StreamSpec } from '../types.js';
-import type { Clock } from '../engine/clock.js';
-import { errorCode } from '../engine/http.js';
+import type { Clock } from '../net/clock.js';
+import { errorCode } from '../net/http.js';
 import { compileExtractors, type Extractor } from '../protocols/extract.js';
 import { LineSplitter, SseParser, type SseEvent } from '../protocols/sse.js';
 import { StreamIdentity, StreamStats, type StreamEnd } from '../metrics/stream-stats.js';
@@ -289,10 +289,10 @@ export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<vo
     countIds: (ids) => ctx.recorder.countIds(ids),
     stats,
   };
-  if (spec.streams < OFF_THREAD_STREAMS) return runStreams(spec, ctx, report);
+  if (spec.streams < OFF_THREAD_STREAMS) return runStreams(spec, { clock: ctx.clock, origin: ctx.target.origin, basePath: ctx.target.basePath, stop: ctx.stop }, report);
 
   const worker = new Worker(new URL('./stream-worker.js', import.meta.url), {
-    workerData: { spec, origin: ctx.origin, basePath: ctx.basePath, clockOrigin: ctx.clock.absoluteOrigin },
+    workerData: { spec, origin: ctx.target.origin, basePath: ctx.target.basePath, clockOrigin: ctx.clock.absoluteOrigin },
   });
   const onStop = () => worker.postMessage('stop');
   if (ctx.stop.aborted) onStop();

@@ -13,7 +13,7 @@
 // The first wave: all N connections send at once. A pool of M < N answers M of them after ~S and
 // the next ones a whole S later (a gap); a server that is merely slower under load answers all N
 // within ~S (no gap), and a CPU-bound one answers them one after another (a ramp, no gap either).
-import type { LoadMeterData, LoadPhase } from '../metrics/load-meter.js';
+import type { LoadMeterData } from '../metrics/load-meter.js';
 
 export type ConcurrencyOutcome = 'clear' | 'overhead' | 'pool' | 'serialized' | 'inconclusive';
 
@@ -82,11 +82,19 @@ export const RULES = {
   maxTurnaroundShare: 0.1,
 } as const;
 
+/** What an estimate reads of a phase: a live LoadPhase, or one read back from RunData. */
+export interface PhaseFacts {
+  connections: number;
+  meter: LoadMeterData;
+  recorder: { requests: number; failures: number };
+  clientLag: { p99Ms: number; maxMs: number };
+}
+
 export interface EstimateInput {
   actor: string;
   label: string;
   step?: number;
-  phase: LoadPhase;
+  phase: PhaseFacts;
   serviceTimeMs?: number;
   serviceTimeSource: 'calibrated' | 'declared' | 'none';
   calibrationStatus?: number;

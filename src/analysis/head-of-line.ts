@@ -2,9 +2,10 @@
 // slow request was, which of them waited, for how long compared with the slow request's
 // remaining time, and how that splits by the identity that answered (worker pid) and by whether
 // the request went out on a new or a reused keep-alive connection.
-import type { RunRecord } from '../engine/run.js';
 import { LATE_ERRORS, latencyOf } from '../metrics/actor-recorder.js';
-import type { ProbeSpec, Sample } from '../types.js';
+import type { RunData } from '../run-data/types.js';
+import { maxLagDuring } from '../selfcheck/loop-lag.js';
+import type { ActorSpec, ProbeSpec, Sample } from '../types.js';
 import { stallThreshold } from './stalls.js';
 
 export interface SlowRequest {
@@ -63,13 +64,19 @@ function chooseField(probes: ProbeSpec[], slowFields: Set<string>): string | und
  * Judged when the run has a request actor (the slow request) and a probe that extracts an
  * identity (the fast requests whose answers say which worker served them).
  */
-export function analyseHeadOfLine(record: RunRecord, label: (spec: { method: string; path: string }) => string): HeadOfLineFacts | undefined {
+export function analyseHeadOfLine(
+  data: RunData,
+  specs: ReadonlyMap<string, ActorSpec>,
+  samples: ReadonlyMap<string, readonly Sample[]>,
+  label: (spec: { method: string; path: string }) => string,
+): HeadOfLineFacts | undefined {
   const probes: ProbeSpec[] = [];
   const slowSamples: { actor: string; label: string; s: Sample }[] = [];
-  for (const [name, rec] of record.actors) {
-    const spec = record.specs.get(name)!;
-    if (spec.kind === 'probe' && Object.keys(spec.extract).length && rec.log) probes.push(spec);
-    if (spec.kind === 'request' && rec.log) for (const s of rec.log) slowSamples.push({ actor: name, label: label(spec), s });
+  for (const actor of data.actors) {
+    const spec = specs.get(actor.name)!;
+    const log = samples.get(actor.name);
+    if (spec.kind === 'probe' && Object.keys(spec.extract).length && log) probes.push(spec);
+    if (spec.kind === 'request' && log) for (const s of log) slowSamples.push({ actor: actor.name, label: label(spec), s });
   }
   if (!probes.length || !slowSamples.length) return undefined;
   const field = chooseField(probes, new Set(slowSamples.flatMap(({ s }) => Object.keys(s.ids ?? {}))));
@@ -93,17 +100,17 @@ export function analyseHeadOfLine(record: RunRecord, label: (spec: { method: str
     byIdentity: {},
     byConnection: { new: group(), reused: group(), unknown: group() },
     byProbe: {},
-    selfLagMs: Math.max(0, ...slow.map((w) => record.selfLag.maxLagDuring(w.sentMs, w.endMs))),
+    selfLagMs: Math.max(0, ...slow.map((w) => maxLagDuring(data.self.episodes, w.sentMs, w.endMs))),
   };
   const afterEnd: number[] = [];
   for (const probe of probes) {
-    const calibration = record.calibration.get(probe.name);
+    const calibration = data.calibration[probe.name];
     // Like the stall threshold, but from the unloaded median: one slow calibration request (a new
     // connection on a busy machine) must not hide delays of a few hundred ms.
     const thresholdMs = stallThreshold(calibration?.p50Ms ?? 0, probe.stallThresholdMs);
     const baseMs = calibration?.p50Ms ?? 0;
     const byProbe = (facts.byProbe[probe.name] = { ...group(), thresholdMs });
-    for (const s of record.actors.get(probe.name)!.log!) {
+    for (const s of samples.get(probe.name)!) {
       if (s.error === 'unfinished') continue;
       // In flight at the same time as a slow request (due before it ended, answered after it was sent).
       const windows = slow.filter((w) => s.scheduledMs < w.endMs && s.endMs > w.sentMs);

@@ -1,6 +1,7 @@
 // Thread hopping, seen from outside (seed 000): per stream, how many distinct values of the
 // identity field (the server thread id carried by each event) it saw, and how often it switched.
-import type { RunRecord } from '../engine/run.js';
+import type { RunData } from '../run-data/types.js';
+import type { ActorSpec } from '../types.js';
 
 export interface HoppingFacts {
   actor: string;
@@ -20,14 +21,14 @@ export interface HoppingFacts {
   examples: { stream: number; values: string[] }[];
 }
 
-export function analyseHopping(record: RunRecord, label: (spec: { method: string; path: string }) => string): HoppingFacts[] {
+export function analyseHopping(data: RunData, specs: ReadonlyMap<string, ActorSpec>, label: (spec: { method: string; path: string }) => string): HoppingFacts[] {
   const out: HoppingFacts[] = [];
-  for (const [name, rec] of record.actors) {
-    const tally = rec.stream?.identity;
+  for (const actor of data.actors) {
+    const tally = actor.stream?.identity;
     if (!tally) continue;
     out.push({
-      actor: name,
-      label: label(record.specs.get(name)!),
+      actor: actor.name,
+      label: label(specs.get(actor.name)!),
       field: tally.field,
       streams: tally.streams,
       tooShort: tally.tooShort,
@@ -36,7 +37,7 @@ export function analyseHopping(record: RunRecord, label: (spec: { method: string
       maxSwitchesPerStream: tally.maxSwitches,
       switches: tally.switches,
       distinctPerStream: Object.fromEntries([...tally.distinctHistogram].sort((a, b) => a[0] - b[0]).map(([d, n]) => [String(d), n])),
-      examples: tally.examples,
+      examples: tally.examples.map((x) => ({ stream: x.stream, values: [...x.values] })),
     });
   }
   return out;

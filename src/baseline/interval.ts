@@ -10,6 +10,7 @@ import type { Precision } from './bootstrap.js';
 import { scale } from './bootstrap.js';
 import { normalQuantile, tQuantile } from './quantiles.js';
 import type { BaselineMetric } from './tolerance.js';
+import type { ComparisonStatus } from './types.js';
 
 export interface Estimate {
   /** The change on the metric's scale (log ratio; difference for errorRate). */
@@ -19,8 +20,6 @@ export interface Estimate {
   /** Between-run standard deviation on the scale, when runs were repeated. */
   betweenRuns?: number;
 }
-
-export type ComparisonStatus = 'regression' | 'inconclusive' | 'ok';
 
 export interface Judgement {
   change: number;

@@ -1,5 +1,5 @@
 // The CI side of `wobbly run`: the baseline gate (checked before any request), what every result
-// gets before it is printed or saved (secrets masked, expectation lines, --fail-on), baselines of
+// gets before it is printed or saved (secrets masked, --fail-on), baselines of
 // K runs (--save-baseline F --repeat K), and the reports for CI (baseline file, JUnit, Markdown,
 // GitHub step summary and annotations).
 import { appendFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../report/write-file.js';
 import { InputError, readResult } from '../result/read.js';
 import type { RunResult } from '../result/types.js';
 import { maskSecrets } from '../scenario/secrets.js';
+import { formatMs } from '../format.js';
 import type { Scenario } from '../types.js';
 import type { Io } from './io.js';
 
@@ -51,15 +52,9 @@ export function withFailOn(r: RunResult, level: FailOn | undefined): RunResult {
   return { ...r, failOn: { level, verdicts }, pass: r.pass && verdicts.length === 0 };
 }
 
-/** The line of each expect: entry of the scenario file, for annotations. */
-function withExpectLines(r: RunResult, scenario: Scenario): RunResult {
-  const lines = scenario.expectLines ?? [];
-  return { ...r, expectations: r.expectations.map((e, i) => (lines[i] !== undefined ? { ...e, line: lines[i] } : e)) };
-}
-
 /** What every result of `wobbly run` gets before it is printed or saved. */
 export function finishResult(scenario: Scenario, flags: Pick<CiFlags, 'failOn'>): (r: RunResult) => RunResult {
-  return (r) => maskSecrets(withFailOn(withExpectLines(r, scenario), flags.failOn), scenario.secrets);
+  return (r) => maskSecrets(withFailOn(r, flags.failOn), scenario.secrets);
 }
 
 /** Read and check --baseline before the run; returns what to do with the result after it. */

@@ -10,6 +10,8 @@ export interface Io {
   interrupt: AbortSignal;
   /** A live progress line: on a terminal only, and not with NO_COLOR. */
   progress?: boolean;
+  /** Nice value of the load threads while probes run (WOBBLY_LOAD_NICE; unset: the engine's default). */
+  loadNice?: number;
   /** Set when running in GitHub Actions (GITHUB_ACTIONS=true): annotations and the step summary file. */
   github?: { stepSummary?: string };
 }
@@ -32,4 +34,10 @@ export function terminalSettings(f: TerminalFacts): Pick<Io, 'isTTY' | 'color' |
     progress: isTTY && !noColor,
     ...(f.env.GITHUB_ACTIONS === 'true' ? { github: f.env.GITHUB_STEP_SUMMARY ? { stepSummary: f.env.GITHUB_STEP_SUMMARY } : {} } : {}),
   };
+}
+
+/** Run settings main.ts takes from the environment: WOBBLY_LOAD_NICE (a number; anything else is ignored). */
+export function runSettings(env: Record<string, string | undefined>): Pick<Io, 'loadNice'> {
+  const nice = env.WOBBLY_LOAD_NICE === undefined || env.WOBBLY_LOAD_NICE.trim() === '' ? NaN : Number(env.WOBBLY_LOAD_NICE);
+  return Number.isFinite(nice) ? { loadNice: nice } : {};
 }

@@ -7,11 +7,12 @@ import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { runCommand, type RunFlags } from './run-command.js';
-import { terminalSettings } from './io.js';
+import { analyseCommand, type AnalyseFlags } from './analyse-command.js';
+import { runSettings, terminalSettings } from './io.js';
 import { diffCommand } from './diff-command.js';
 import { InputError } from '../result/read.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
-import { listCommand, validateCommand, reportCommand, schemaCommand } from './small-commands.js';
+import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand, type CompareFlags } from './compare-command.js';
 import { parseFailOn, type FailOn } from './ci.js';
@@ -48,6 +49,7 @@ function makeIo(interrupt: AbortSignal): Io {
     err: (t) => void process.stderr.write(t),
     ...terminalSettings({ env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY), columns: process.stdout.columns }),
     interrupt,
+    ...runSettings(process.env),
   };
 }
 
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
     .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
     .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('--raw <file>', 'save the run\'s data (gzip\'d JSON) to analyse again later with `wobbly analyse`')
     .option('-q, --quiet', 'print nothing but errors')
     .option('-e, --expect <expr>', 'an expectation, e.g. "probe.p99 < 200ms" or "verdict.event-loop-stall == clear" (repeatable; checked before the run)', collectList, [])
     .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
@@ -126,6 +129,14 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('show')
+    .description('Print a built-in scenario (or a scenario file) as it is, to copy and adapt.')
+    .argument('<scenario>', 'built-in name (see `wobbly list`) or file')
+    .action(async (ref: string) => {
+      code = await showCommand(ref, io);
+    });
+
+  program
     .command('validate')
     .description('Check a scenario file without sending anything; every problem is listed.')
     .argument('<scenario>', 'scenario file or built-in name')
@@ -161,6 +172,18 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<result.json>', 'a file written by --json')
     .action(async (file: string) => {
       code = await reportCommand(file, io);
+    });
+
+  program
+    .command('analyse')
+    .alias('analyze')
+    .description('Analyse a run saved with `wobbly run --raw` again: analysis, verdicts, expectations and the report, nothing sent.')
+    .argument('<run-file>', 'a file written by --raw')
+    .option('--json <file>', 'write the JSON result to this file (atomically)')
+    .option('--fail-on <level>', 'as for `wobbly run`: "detected" or "inconclusive" verdicts fail it (exit 1)', collectFailOn)
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (file: string, opts: AnalyseFlags) => {
+      code = await analyseCommand(file, opts, io);
     });
 
   program

@@ -1,7 +1,8 @@
 // `wobbly run`: load the scenario, start its server if it has one, run, print the report, write
 // the JSON, stop the server, pick the exit code.
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
-import { execute } from '../pipeline.js';
+import { executeRun } from '../pipeline.js';
+import { encodeRunData } from '../run-data/file.js';
 import { renderTerminal } from '../report/terminal.js';
 import { writeFileAtomic } from '../report/write-file.js';
 import type { RunResult } from '../result/types.js';
@@ -17,6 +18,8 @@ export interface RunFlags extends CiFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
+  /** Save the run's data (gzip'd JSON) for `wobbly analyse`. */
+  raw?: string;
   quiet?: boolean;
   server?: string;
   serverEnv?: Record<string, string>;
@@ -40,7 +43,7 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags & { announceServer?: boolean },
+  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
@@ -71,19 +74,22 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'raw' | 'quiet'> & CiFlags,
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
 ): Promise<RunResult> {
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
-  let result: RunResult;
+  let run: Awaited<ReturnType<typeof executeRun>>;
   try {
-    result = await execute(scenario, { interrupt: io.interrupt, onProgress: progress?.update });
+    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice });
   } finally {
     progress?.clear();
   }
-  result = annotate?.(result) ?? result;
+  const result = annotate?.(run.result) ?? run.result;
+  // The server's facts go with the data: `wobbly analyse` reports them as the run did.
+  // Saved with the secrets masked, as everything else (the analysis reads no secret).
+  if (flags.raw) await writeFileAtomic(flags.raw, encodeRunData(maskSecrets({ ...run.data, ...(result.server ? { server: result.server } : {}) }, scenario.secrets)));
   if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(result, null, 2) + '\n');
   if (!flags.quiet) io.out(renderTerminal(result, { color: io.color, width: io.width }));
   if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);

@@ -1,17 +1,29 @@
 // `wobbly list`, `validate`, `report`, `schema`.
-import { listBuiltinScenarios, loadScenario } from '../scenario/load.js';
+import { readFile } from 'node:fs/promises';
+import { listBuiltinScenarios, loadScenario, resolveScenario } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { renderTerminal } from '../report/terminal.js';
 import { readResult } from '../result/read.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 
 export async function listCommand(io: Io): Promise<number> {
   const list = await listBuiltinScenarios();
   const width = Math.max(...list.map((s) => s.name.length));
-  for (const s of list) io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
-  io.out(`\nRun one with: wobbly run <name> --target http://127.0.0.1:8000 [--set param=value]\n`);
+  for (const s of list) {
+    io.out(`${s.name.padEnd(width)}  ${s.description}\n`);
+    const params = Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`);
+    if (params.length) io.out(`${' '.repeat(width)}  params: ${params.join('  ')}\n`);
+  }
+  io.out(`\nRun one with: wobbly run <name> --target http://127.0.0.1:8000 [--set param=value]; print one with: wobbly show <name>\n`);
+  return EXIT.ok;
+}
+
+/** `wobbly show <name>`: the scenario file as it is, to copy and adapt. */
+export async function showCommand(ref: string, io: Io): Promise<number> {
+  const file = await resolveScenario(ref); // ScenarioError → exit 2
+  io.out(await readFile(file, 'utf8'));
   return EXIT.ok;
 }
 

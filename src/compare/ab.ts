@@ -2,7 +2,8 @@
 // machine, so a slow phase of the machine hits both of a pair. Each metric's change is the mean of
 // the paired changes, its interval from the runs' own noise and the spread between the pairs
 // (src/baseline/interval.ts); B regressed when the interval lies wholly beyond the tolerance.
-import { measure, PrecisionCache, relativeChange, summaryOf, type BaselineComparison, type Measured, type MetricComparison, type Pending } from '../baseline/compare.js';
+import { measure, PrecisionCache, relativeChange, summaryOf, type Measured, type Pending } from '../baseline/compare.js';
+import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { pairedEstimate } from '../baseline/interval.js';
 import { comparedMetrics, formatTolerances, type BaselineMetric, type Tolerances } from '../baseline/tolerance.js';
 import { readMetric, resolveMetric } from '../expect/metrics.js';

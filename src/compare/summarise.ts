@@ -1,6 +1,7 @@
 // One row per setting: the figures a user compares (median and spread over repeats), and the
 // recommendation: the smallest setting within 5% of the best throughput with no starvation.
 import type { RunResult } from '../result/types.js';
+import { blocksRecommendation, compareFiguresOf } from '../verdicts/registry.js';
 import { compareSettings, settingsLabel, type Settings } from './settings.js';
 
 export interface CompareRun {
@@ -50,8 +51,6 @@ function figure(values: number[]): Figure {
   return { median, min: s[0]!, max: s[s.length - 1]! };
 }
 
-const STARVATION = new Set(['pool-starvation', 'serialized']);
-
 export function summariseRuns(runs: CompareRun[]): CompareRow[] {
   const groups = new Map<string, CompareRun[]>();
   for (const r of runs) {
@@ -64,13 +63,12 @@ export function summariseRuns(runs: CompareRun[]): CompareRow[] {
     const summaries = group.map((g) => g.result.actors[actor]?.summary).filter((s) => s !== undefined);
     // Steady-state throughput (whole waves) when a pool verdict measured it: the whole-run rate
     // of a short run moves by a wave (N requests) more than the 5% that decides the recommendation.
-    const steady = group.map((g) => {
-      const v = g.result.verdicts.find((x) => STARVATION.has(x.id) && typeof x.evidence.throughputRps === 'number');
-      return (v?.evidence.throughputRps as number | undefined) ?? g.result.actors[actor]?.summary.rps ?? 0;
+    const figures = (g: CompareRun) => g.result.verdicts.map(compareFiguresOf);
+    const steady = group.map((g) => figures(g).find((f) => f.throughputRps !== undefined)?.throughputRps ?? g.result.actors[actor]?.summary.rps ?? 0);
+    const concurrency = group.flatMap((g) => {
+      const c = figures(g).find((f) => f.effectiveConcurrency !== undefined)?.effectiveConcurrency;
+      return c === undefined ? [] : [c];
     });
-    const concurrency = group
-      .map((g) => g.result.verdicts.find((v) => STARVATION.has(v.id) && typeof v.evidence.effectiveConcurrency === 'number')?.evidence.effectiveConcurrency as number | undefined)
-      .filter((c): c is number => c !== undefined);
     rows.push({
       settings: group[0]!.settings,
       label,
@@ -93,7 +91,7 @@ export function recommend(rows: CompareRow[]): Recommendation | undefined {
   if (!rows.length) return undefined;
   const best = Math.max(...rows.map((r) => r.throughputRps.median));
   // An inconclusive starvation verdict is no proof of health either.
-  const healthy = rows.filter((r) => ![...r.detected, ...r.inconclusive].some((id) => STARVATION.has(id)));
+  const healthy = rows.filter((r) => ![...r.detected, ...r.inconclusive].some(blocksRecommendation));
   const good = healthy.filter((r) => r.throughputRps.median >= 0.95 * best);
   const pick = good[0];
   const bestRow = rows.find((r) => r.throughputRps.median === best)!;

@@ -28,7 +28,7 @@ function fail(message: string, code = 1): never {
 
 /** Starts one server in this process; resolves with the bound port. */
 function serve(opts: DemoMainOptions): Promise<{ server: Server; port: number }> {
-  const server = createDemoServer({ pool: opts.pool, slowdown: slowdownFromEnv(process.env) });
+  const server = createDemoServer({ pool: opts.pool, pid: process.pid, slowdown: slowdownFromEnv(process.env), onError: (message) => process.stderr.write(`wobbly-demo-target: ${message}\n`) });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

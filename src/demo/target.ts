@@ -13,8 +13,10 @@ export interface DemoTargetOptions {
   pool: number;
   /** Ids of the simulated threadpool that runs /stream/rotating's sync generator. */
   threadIds?: readonly number[];
-  /** pid reported in `x-worker-pid` and in bodies; defaults to process.pid. */
-  pid?: number;
+  /** pid reported in `x-worker-pid` and in bodies (the serving process's). */
+  pid: number;
+  /** Where an unexpected handler error is told (the entry point writes it to stderr). */
+  onError?: (message: string) => void;
   /** Largest accepted `ms` / `gapMs` query value (default 60 000). */
   maxMs?: number;
   /** Largest accepted `events` query value (default 10 000). */
@@ -244,7 +246,7 @@ function numberParam(q: URLSearchParams, name: string, def: number, max: number,
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 export function createDemoHandler(opts: DemoTargetOptions): DemoHandler {
-  const pid = opts.pid ?? process.pid;
+  const pid = opts.pid;
   const tid = loopThreadId(pid);
   const maxMs = opts.maxMs ?? 60_000;
   const maxEvents = opts.maxEvents ?? 10_000;
@@ -381,7 +383,7 @@ export function createDemoHandler(opts: DemoTargetOptions): DemoHandler {
     route(req, res).catch((err: unknown) => {
       if (err instanceof BadRequest) text(res, 400, err.message);
       else {
-        process.stderr.write(`wobbly-demo-target: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        opts.onError?.(err instanceof Error ? (err.stack ?? err.message) : String(err));
         text(res, 500, 'internal error\n');
       }
     });

@@ -2,8 +2,10 @@
 import { connect } from 'node:net';
 import { Client } from 'undici';
 import type { HttpSpec, ProbeSpec } from '../types.js';
-import { exchange } from './http.js';
-import { encodeRequest, Http1Connection, targetOf } from '../load/http1.js';
+import { exchange } from '../net/http.js';
+import { encodeRequest, Http1Connection } from '../load/http1.js';
+import type { Target } from '../net/target.js';
+import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
 
 export class TargetUnreachableError extends Error {
@@ -17,17 +19,14 @@ export class TargetUnreachableError extends Error {
 }
 
 /** A TCP connect to the target's host and port: no HTTP request is sent. */
-export function checkReachable(target: string, timeoutMs = 3000): Promise<void> {
-  const url = new URL(target);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+export function checkReachable(target: Target, timeoutMs = 3000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host: target.host, port: target.port });
     const timer = setTimeout(() => fail('connect timeout'), timeoutMs);
     function fail(code: string) {
       clearTimeout(timer);
       socket.destroy();
-      reject(new TargetUnreachableError(target, code));
+      reject(new TargetUnreachableError(target.url, code));
     }
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -38,15 +37,6 @@ export function checkReachable(target: string, timeoutMs = 3000): Promise<void> 
   });
 }
 
-export interface Calibration {
-  samples: number;
-  /** Unloaded latency, the slowest of the calibration requests but the first (connection set-up). */
-  p99Ms: number;
-  p50Ms: number;
-  /** Calibration requests answered with a status of 400 or more, and the first such status. */
-  failures?: number;
-  failedStatus?: number;
-}
 
 // 100 cheap requests (a fraction of a second) so that one slow outlier does not make the p99 and
 // thus the stall threshold: with 100 samples the p99 is the second slowest.
@@ -56,7 +46,8 @@ const CALIBRATION_BUDGET_MS = 3000;
 const SERVICE_CALIBRATION_BUDGET_MS = 60_000;
 
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */
-export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: string, stop: AbortSignal): Promise<Calibration> {
+export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: AbortSignal): Promise<Calibration> {
+  const { origin, basePath } = target;
   const client = new Client(origin, { pipelining: 1 });
   const latencies: number[] = [];
   const began = performance.now();
@@ -64,6 +55,8 @@ export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: 
     for (let i = 0; i <= CALIBRATION_REQUESTS && performance.now() - began < CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
       const t = performance.now();
       const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, CALIBRATION_BUDGET_MS), stop);
+      // Ctrl-C during the calibration: a partial run, not an unreachable target.
+      if (out.error === 'unfinished') break;
       if (out.error && out.error !== 'timeout') throw new TargetUnreachableError(origin, out.error);
       if (i > 0) latencies.push(performance.now() - t);
     }
@@ -78,9 +71,10 @@ export async function calibrateProbe(spec: ProbeSpec, origin: string, basePath: 
  * opens the connection), sent with the load's own HTTP client so that its overhead is the same
  * in S as under load (undici's added 1–3 ms to a 200 ms endpoint, i.e. C 1–2 % too high).
  */
-export async function calibrateService(spec: HttpSpec, requests: number, origin: string, basePath: string, stop: AbortSignal): Promise<Calibration> {
-  const conn = new Http1Connection(targetOf(origin));
-  const bytes = encodeRequest(spec.method, basePath + spec.path, new URL(origin).host, spec.headers, spec.body, `wobbly/${VERSION}`);
+export async function calibrateService(spec: HttpSpec, requests: number, target: Target, stop: AbortSignal): Promise<Calibration> {
+  const origin = target.origin;
+  const conn = new Http1Connection(target);
+  const bytes = encodeRequest(spec.method, target.basePath + spec.path, target.hostHeader, spec.headers, spec.body, `wobbly/${VERSION}`);
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;

@@ -1,54 +1,50 @@
 // The run engine: preflight, calibration, then every actor on one clock until the deadline,
-// Ctrl-C, or the target going away. Returns the raw record; analysis happens elsewhere.
+// Ctrl-C, or the target going away. Returns what was measured as RunData; analysis happens elsewhere.
 import { setMaxListeners } from 'node:events';
-import type { ActorSpec, Sample, Scenario } from '../types.js';
+import type { Sample, Scenario } from '../types.js';
 import { ActorRecorder, isOk } from '../metrics/actor-recorder.js';
+import type { Calibration, RunData } from '../run-data/types.js';
+import { settle, type RunRecord } from './run-record.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
 import { keepsSamples, runActor } from '../actors/registry.js';
 import type { ActorContext } from '../actors/context.js';
 import type { Health } from '../load/protocol.js';
-import { Clock } from './clock.js';
-import { DOWN_ERRORS } from './http.js';
-import { calibrateProbe, calibrateService, checkReachable, type Calibration } from './preflight.js';
+import { Clock } from '../net/clock.js';
+import { parseTarget } from '../net/target.js';
+import { DOWN_ERRORS } from '../net/http.js';
+import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
 
 export interface RunOptions {
   /** Ctrl-C: stop now, keep what was measured (partial result). */
   interrupt?: AbortSignal;
   /** Called about every 250 ms with the elapsed time, for a progress line. */
   onProgress?: (elapsedMs: number, record: RunRecord) => void;
+  /**
+   * Nice value of the load threads when probes run on this thread: they yield the CPU to them.
+   * Measured on 2 cores (bench/run.ts): at full speed without it this thread lagged 100–350 ms;
+   * with it, under 40 ms. Without probes the load runs at normal priority, at full speed.
+   */
+  loadNice?: number;
 }
 
-export interface RunRecord {
-  scenario: Scenario;
-  startedAt: Date;
-  /** Length of the measured run (ms). */
-  durationMs: number;
-  partial: boolean;
-  /** Why the run ended early, if it did. */
-  stoppedBy?: 'interrupt' | 'target-down';
-  targetDown?: { atMs: number; error: string };
-  actors: Map<string, ActorRecorder>;
-  specs: Map<string, ActorSpec>;
-  calibration: Map<string, Calibration>;
-  selfLag: LoopLagMonitor;
-}
+export const DEFAULT_LOAD_NICE = 10;
+
+export type { RunRecord } from './run-record.js';
 
 /** How long every request failing with "nobody listens" must last before we call the target gone. */
 const DOWN_AFTER_MS = 1500;
 
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunRecord> {
-  const url = new URL(scenario.target);
-  const origin = url.origin;
-  const basePath = url.pathname.replace(/\/+$/, '');
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunData> {
+  const target = parseTarget(scenario.target);
   const interrupt = options.interrupt ?? new AbortController().signal;
 
-  await checkReachable(scenario.target);
+  await checkReachable(target);
   const calibration = new Map<string, Calibration>();
   for (const a of scenario.actors) {
-    if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, origin, basePath, interrupt));
+    if (a.kind === 'probe') calibration.set(a.name, await calibrateProbe(a, target, interrupt));
     // A load's service time S: measured now, one request at a time, unless declared.
     if ((a.kind === 'load' || a.kind === 'sweep') && a.serviceTimeMs === undefined && a.calibrationRequests > 0) {
-      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, origin, basePath, interrupt));
+      calibration.set(a.name, await calibrateService(a, a.calibrationRequests, target, interrupt));
     }
   }
 
@@ -97,7 +93,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const recorder = new ActorRecorder(spec.name, spec.kind, scenario.bucketMs, keepsSamples(spec));
     record.actors.set(spec.name, recorder);
     record.specs.set(spec.name, spec);
-    const ctx: ActorContext = { clock, origin, basePath, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample, onHealth, probesRun };
+    const ctx: ActorContext = { clock, target, durationMs: scenario.durationMs, stop: stop.signal, recorder, onSample, onHealth, probesRun, loadNice: options.loadNice ?? DEFAULT_LOAD_NICE };
     runners.push(runActor(spec, ctx));
   }
 
@@ -132,5 +128,5 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // (streams that ended, single requests): then the run was as long as it really took.
   const toDeadline = scenario.actors.some((a) => a.kind === 'probe');
   record.durationMs = record.stoppedBy ? clock.now() : toDeadline ? scenario.durationMs : Math.min(clock.now(), scenario.durationMs);
-  return record;
+  return settle(record);
 }

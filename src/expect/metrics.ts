@@ -3,12 +3,13 @@
 // ("bytes", "latencyMs.mean", a field a new actor kind adds), plus short names (p99 → latencyMs.p99)
 // and errorRate (failures / requests). Each metric has a dimension (which units it takes) and
 // the direction in which it gets worse.
-import { ActorRecorder } from '../metrics/actor-recorder.js';
-import { summarise } from '../result/build.js';
+import { NO_COUNTS, summarise } from '../result/build.js';
 import type { ActorResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 
-export type Dimension = 'duration' | 'rate' | 'ratio' | 'count';
+import type { Dimension } from './dimension.js';
+
+export type { Dimension } from './dimension.js';
 
 export interface Metric {
   /** As written in expressions and tables: "p99", "rps", "latencyMs.mean", "errorRate". */
@@ -63,7 +64,7 @@ function summaryLeaves(kind: string): string[][] {
       if (typeof v === 'number') leaves!.push(path);
       else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
     };
-    walk(summarise(new ActorRecorder('template', kind, 1000, false), 0), []);
+    walk(summarise(NO_COUNTS, 0), []);
     templates.set(kind, leaves);
   }
   return leaves;

@@ -3,7 +3,8 @@
 // and what was expected there, and is found before any request is sent (the scenario's actors
 // are known, so unknown actors and metrics are errors too).
 import { closest } from '../scenario/problems.js';
-import type { VerdictId, VerdictStatus } from '../types.js';
+import type { VerdictStatus } from '../types.js';
+import { isVerdictId, VERDICT_IDS, type VerdictId } from '../verdicts/registry.js';
 import { ERROR_RATE, metricNames, resolveMetric, unitsOf, whatIs, type Metric } from './metrics.js';
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -28,15 +29,7 @@ export interface VerdictExpectation {
 
 export type Expectation = MetricExpectation | VerdictExpectation;
 
-/** Every verdict id there is (a compile error here when the VerdictId union grows). */
-const VERDICTS: Record<VerdictId, true> = {
-  'event-loop-stall': true,
-  'pool-starvation': true,
-  serialized: true,
-  'thread-hopping': true,
-  'head-of-line-blocking': true,
-};
-export const VERDICT_IDS = Object.keys(VERDICTS) as VerdictId[];
+export { VERDICT_IDS };
 const STATUSES: VerdictStatus[] = ['clear', 'detected', 'inconclusive'];
 
 /** What an expression may refer to: the scenario's actors, by name, with their kind. */
@@ -175,8 +168,8 @@ class Parser {
 
   private verdict(): VerdictExpectation {
     const id = this.subject();
-    if (!(id.text in VERDICTS)) {
-      const guess = closest(id.text, VERDICT_IDS);
+    if (!isVerdictId(id.text)) {
+      const guess = closest(id.text, [...VERDICT_IDS]);
       this.fail(`unknown verdict "${id.text}"${guess ? ` (did you mean "${guess}"?)` : ''}; the verdicts are: ${VERDICT_IDS.join(', ')}`, id);
     }
     const opToken = this.peek();

@@ -4,8 +4,8 @@
 // It serves one phase at a time (a load has one, a sweep one per step).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Clock } from '../engine/clock.js';
-import { DOWN_ERRORS } from '../engine/http.js';
+import { Clock } from '../net/clock.js';
+import { DOWN_ERRORS } from '../net/http.js';
 import { ActorRecorder } from '../metrics/actor-recorder.js';
 import { LoadMeter } from '../metrics/load-meter.js';
 import { compileExtractors } from '../protocols/extract.js';

@@ -1,8 +1,9 @@
 // Online aggregation of one actor's samples: counts, latency histogram, timeline, identities,
 // and (for low-rate actors) the raw samples the analysis needs.
-import type { Sample } from '../types.js';
+import type { ActorData, CountsData, PhaseData } from '../run-data/types.js';
+import type { ActorSpec, Sample } from '../types.js';
 import { LatencyHistogram } from './latency-histogram.js';
-import type { LoadPhase } from './load-meter.js';
+import { meterToData, type LoadMeterData } from './load-meter.js';
 import { SampleLog } from './sample-log.js';
 import type { StreamStats } from './stream-stats.js';
 import { Timeline, type BucketDelta } from './timeline.js';
@@ -24,6 +25,22 @@ export interface RecorderDelta {
   latency: string | undefined;
   buckets: BucketDelta[];
   identities: [string, [string, number][]][];
+}
+
+/** One closed-model phase: a load actor's whole run, or one step of a sweep. */
+export interface LoadPhase {
+  connections: number;
+  /** When the phase began and stopped sending, and when its last request ended (run clock, ms). */
+  startMs: number;
+  sendUntilMs: number;
+  endMs: number;
+  /** Stopped by the end of the run (or Ctrl-C) with requests in flight. */
+  aborted: boolean;
+  /** This phase's own counts (the actor's recorder has every phase). */
+  recorder: ActorRecorder;
+  meter: LoadMeterData;
+  /** Event-loop delay of the load's worker threads: a client that lags is the bottleneck. */
+  clientLag: { p99Ms: number; maxMs: number };
 }
 
 /** Errors that carry a latency (a lower bound): the server did not answer in time. */
@@ -138,6 +155,35 @@ export class ActorRecorder {
     for (const p of this.phases) p.recorder.settle();
   }
 
+  /** Its counts as RunData keeps them (call after settle()). */
+  countsData(): CountsData {
+    return {
+      requests: this.requests,
+      failures: this.failures,
+      unfinished: this.unfinished,
+      bytes: this.bytes,
+      statusCodes: [...this.statusCodes],
+      errors: [...this.errors],
+      latency: this.latency.toData(),
+    };
+  }
+
+  /** Everything it recorded, as plain data (call after settle()). */
+  toData(kind: ActorSpec['kind']): ActorData {
+    return {
+      name: this.name,
+      kind,
+      counts: this.countsData(),
+      firstSentMs: Number.isFinite(this.firstSentMs) ? this.firstSentMs : null,
+      lastEndMs: this.lastEndMs,
+      timeline: this.timeline.toData(),
+      identities: [...this.identities].map(([field, counts]) => [field, [...counts]]),
+      ...(this.log ? { samples: this.log.toData() } : {}),
+      ...(this.stream ? { stream: this.stream.toData() } : {}),
+      phases: this.phases.map(phaseData),
+    };
+  }
+
   /** Adds another recorder's delta (from a worker thread) to this one. */
   merge(d: RecorderDelta): void {
     this.requests += d.requests;
@@ -156,4 +202,17 @@ export class ActorRecorder {
       for (const [value, n] of counts) mine.set(value, (mine.get(value) ?? 0) + n);
     }
   }
+}
+
+function phaseData(p: LoadPhase): PhaseData {
+  return {
+    connections: p.connections,
+    startMs: p.startMs,
+    sendUntilMs: p.sendUntilMs,
+    endMs: p.endMs,
+    aborted: p.aborted,
+    counts: p.recorder.countsData(),
+    meter: meterToData(p.meter),
+    clientLag: { ...p.clientLag },
+  };
 }

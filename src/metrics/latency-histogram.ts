@@ -1,11 +1,14 @@
 // HDR histograms of latencies: values recorded in microseconds, read back in milliseconds.
 // Fixed memory whatever the number of samples, so long runs stay bounded.
 import * as hdr from 'hdr-histogram-js';
+import type { HistogramData } from '../run-data/types.js';
 
 export type Precision = 'fine' | 'coarse';
 
 export class LatencyHistogram {
   private readonly h: hdr.Histogram;
+  /** Read back from HistogramData: the exact extremes (decoding rounds them to their buckets). */
+  private exact: { minMs: number; maxMs: number } | undefined;
 
   /** fine: 3 significant digits (run summaries); coarse: 2 digits, packed (per-bucket, ~3 KB each). */
   constructor(readonly precision: Precision = 'fine') {
@@ -17,7 +20,9 @@ export class LatencyHistogram {
   }
 
   record(ms: number): void {
-    this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
+    const us = Math.max(1, Math.round(ms * 1000));
+    this.h.recordValue(us);
+    if (this.exact) this.exact = { minMs: Math.min(this.exact.minMs, us / 1000), maxMs: Math.max(this.exact.maxMs, us / 1000) };
   }
 
   get count(): number {
@@ -30,11 +35,11 @@ export class LatencyHistogram {
   }
 
   get maxMs(): number {
-    return this.h.totalCount ? this.h.maxValue / 1000 : 0;
+    return this.h.totalCount ? (this.exact?.maxMs ?? this.h.maxValue / 1000) : 0;
   }
 
   get minMs(): number {
-    return this.h.totalCount ? this.h.minNonZeroValue / 1000 : 0;
+    return this.h.totalCount ? (this.exact?.minMs ?? this.h.minNonZeroValue / 1000) : 0;
   }
 
   get meanMs(): number {
@@ -46,6 +51,7 @@ export class LatencyHistogram {
   }
 
   add(other: LatencyHistogram): void {
+    this.exact = undefined;
     this.h.add(other.h);
   }
 
@@ -58,11 +64,29 @@ export class LatencyHistogram {
   }
 
   reset(): void {
+    this.exact = undefined;
     this.h.reset();
   }
 
   /** Adds the counts of an encode()d histogram of the same precision. */
   addEncoded(encoded: string): void {
+    this.exact = undefined;
     this.h.add(hdr.decodeFromCompressedBase64(encoded, this.precision === 'fine' ? 32 : 'packed'));
+  }
+
+  /** As RunData keeps it; null when empty. */
+  toData(): HistogramData | null {
+    if (!this.count) return null;
+    return { precision: this.precision, hdr: this.encode(), count: this.count, minMs: this.minMs, maxMs: this.maxMs };
+  }
+
+  /** A histogram read back from RunData: the same counts, percentiles and extremes. */
+  static fromData(d: HistogramData | null, precision: Precision = 'fine'): LatencyHistogram {
+    const h = new LatencyHistogram(d?.precision ?? precision);
+    if (d) {
+      h.addEncoded(d.hdr);
+      h.exact = { minMs: d.minMs, maxMs: d.maxMs };
+    }
+    return h;
   }
 }

@@ -3,7 +3,7 @@
 // latency over a steady-state window chosen afterwards), wobbly's own turnaround between an answer
 // and the next send, and the latency of each connection's first request (the first wave: N
 // requests sent at once).
-import type { ActorRecorder } from './actor-recorder.js';
+import type { MeterData } from '../run-data/types.js';
 
 export interface LoadMeterData {
   slotMs: number;
@@ -23,22 +23,6 @@ export interface LoadMeterData {
   lastEndMs: number;
   /** When the requests still in flight were cut short (the end of the run); Infinity: never. */
   stoppedAtMs: number;
-}
-
-/** One closed-model phase: a load actor's whole run, or one step of a sweep. */
-export interface LoadPhase {
-  connections: number;
-  /** When the phase began and stopped sending, and when its last request ended (run clock, ms). */
-  startMs: number;
-  sendUntilMs: number;
-  endMs: number;
-  /** Stopped by the end of the run (or Ctrl-C) with requests in flight. */
-  aborted: boolean;
-  /** This phase's own counts (the actor's recorder has every phase). */
-  recorder: ActorRecorder;
-  meter: LoadMeterData;
-  /** Event-loop delay of the load's worker threads: a client that lags is the bottleneck. */
-  clientLag: { p99Ms: number; maxMs: number };
 }
 
 export interface MeteredResult {
@@ -154,4 +138,41 @@ export function mergeMeters(parts: readonly LoadMeterData[]): LoadMeterData {
 /** Slot size for a run: 10 ms, coarser for very long runs so a meter stays under ~20,000 slots. */
 export function slotMsFor(runMs: number): number {
   return Math.max(10, Math.ceil(runMs / 20_000 / 10) * 10);
+}
+
+const orNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** JSON-safe: typed arrays as arrays, "never" (±Infinity) as null. */
+export function meterToData(m: LoadMeterData): MeterData {
+  return {
+    slotMs: m.slotMs,
+    connections: m.connections,
+    okByEnd: Array.from(m.okByEnd),
+    latencyByEnd: Array.from(m.latencyByEnd),
+    gapSumMs: m.gapSumMs,
+    gapCount: m.gapCount,
+    wireBytes: m.wireBytes,
+    firstWaveMs: m.firstWaveMs.map(orNull),
+    firstSentMs: orNull(m.firstSentMs),
+    lastSentMs: orNull(m.lastSentMs),
+    lastEndMs: orNull(m.lastEndMs),
+    stoppedAtMs: orNull(m.stoppedAtMs),
+  };
+}
+
+export function meterFromData(d: MeterData): LoadMeterData {
+  return {
+    slotMs: d.slotMs,
+    connections: d.connections,
+    okByEnd: Float64Array.from(d.okByEnd),
+    latencyByEnd: Float64Array.from(d.latencyByEnd),
+    gapSumMs: d.gapSumMs,
+    gapCount: d.gapCount,
+    wireBytes: d.wireBytes,
+    firstWaveMs: d.firstWaveMs.map((x) => x ?? Infinity),
+    firstSentMs: d.firstSentMs ?? Infinity,
+    lastSentMs: d.lastSentMs ?? -Infinity,
+    lastEndMs: d.lastEndMs ?? -Infinity,
+    stoppedAtMs: d.stoppedAtMs ?? Infinity,
+  };
 }

@@ -1,5 +1,6 @@
 // Raw samples of low-rate actors (probes, single requests) in typed arrays: ~30 bytes a sample,
 // so a 10-minute probe at 1,000/s costs ~18 MB, and nothing per sample is left for the GC.
+import type { SampleColumns } from '../run-data/types.js';
 import type { Sample } from '../types.js';
 
 export class SampleLog {
@@ -53,6 +54,22 @@ export class SampleLog {
     return [...this].sort((a, b) => a.scheduledMs - b.scheduledMs);
   }
 
+  toData(): SampleColumns {
+    const n = this.length;
+    const col = (a: Float64Array | Uint16Array | Uint8Array | Uint32Array) => Array.from(a.subarray(0, n));
+    return {
+      scheduledMs: col(this.scheduled),
+      sentMs: col(this.sent),
+      endMs: col(this.end),
+      status: col(this.status),
+      bytes: col(this.bytes),
+      error: col(this.errorIndex),
+      errors: [...this.errors],
+      conn: col(this.conn),
+      ids: [...this.ids].sort((a, b) => a[0] - b[0]),
+    };
+  }
+
   private intern(error: string): number {
     let i = this.errors.indexOf(error);
     if (i < 0) {
@@ -77,4 +94,18 @@ export class SampleLog {
     this.bytes = grow(this.bytes, (k) => new Uint32Array(k));
     this.conn = grow(this.conn, (k) => new Uint8Array(k));
   }
+}
+
+/** The samples of a SampleColumns, in recorded order. */
+export function samplesOf(c: SampleColumns): Sample[] {
+  const ids = new Map(c.ids);
+  return c.scheduledMs.map((scheduledMs, i) => {
+    const s: Sample = { scheduledMs, sentMs: c.sentMs[i]!, endMs: c.endMs[i]!, status: c.status[i]!, bytes: c.bytes[i]! };
+    const e = c.error[i]!;
+    if (e) s.error = c.errors[e];
+    if (c.conn[i]) s.reused = c.conn[i] === 2;
+    const id = ids.get(i);
+    if (id) s.ids = id;
+    return s;
+  });
 }

@@ -2,6 +2,7 @@
 // events, the longest silence of each stream (for stalls), and, for the identity field (thread
 // id, ...), how many distinct values each stream saw and how often it switched. Per stream only
 // a few numbers are kept once it is over, so 10,000 streams stay cheap.
+import type { StreamData } from '../run-data/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** How a stream ended. */
@@ -147,6 +148,38 @@ export class StreamStats {
     }
     this.silences[this.recorded++] = facts.longestSilenceMs;
     this.identity?.add(stream, id);
+  }
+
+  toData(): StreamData {
+    const id = this.identity;
+    return {
+      started: this.started,
+      responded: this.responded,
+      ends: { ...this.ends },
+      endedEarlyBy: [...this.endedEarlyBy],
+      failedBy: [...this.failedBy],
+      events: this.events,
+      bytes: this.bytes,
+      minEventsPerStream: Number.isFinite(this.minEventsPerStream) ? this.minEventsPerStream : null,
+      maxEventsPerStream: this.maxEventsPerStream,
+      maxOpen: this.maxOpen,
+      firstEvent: this.firstEvent.toData(),
+      gaps: this.gaps.toData(),
+      silencesMs: Array.from(this.silences.subarray(0, this.recorded)),
+      identity: id
+        ? {
+            field: id.field,
+            streams: id.streams,
+            tooShort: id.tooShort,
+            hopping: id.hopping,
+            maxDistinct: id.maxDistinct,
+            maxSwitches: id.maxSwitches,
+            switches: id.switches,
+            distinctHistogram: [...id.distinctHistogram],
+            examples: id.examples.map((x) => ({ stream: x.stream, values: [...x.values] })),
+          }
+        : null,
+    };
   }
 
   /** The stall gap in effect: the declared one, or max(1 s, 10 × the median gap). */

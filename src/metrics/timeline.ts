@@ -1,4 +1,6 @@
 // Exact, non-overlapping time buckets (default 1 s): a 1 s stall stays visible as a 0 in the count.
+import { round } from '../format.js';
+import type { TimelineData } from '../run-data/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 export interface TimelineBucket {
@@ -64,6 +66,20 @@ export class Timeline {
     return Array.from({ length: n }, (_, i) => this.buckets[i] ?? { count: 0, failures: 0, latency: new LatencyHistogram('coarse') });
   }
 
+  toData(): TimelineData {
+    const buckets: TimelineData['buckets'] = [];
+    this.buckets.forEach((b, i) => {
+      if (b) buckets.push({ i, count: b.count, failures: b.failures, latency: b.latency.toData() });
+    });
+    return { bucketMs: this.bucketMs, buckets };
+  }
+
+  static fromData(d: TimelineData): Timeline {
+    const t = new Timeline(d.bucketMs);
+    for (const b of d.buckets) t.buckets[b.i] = { count: b.count, failures: b.failures, latency: LatencyHistogram.fromData(b.latency, 'coarse') };
+    return t;
+  }
+
   /** Every bucket from 0 to the run's end, empty ones included (they are the point). */
   toJSON(runMs: number): TimelineBucket[] {
     const n = Math.max(this.buckets.length, Math.ceil(runMs / this.bucketMs));
@@ -80,9 +96,4 @@ export class Timeline {
     }
     return out;
   }
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

@@ -1,10 +1,11 @@
 // The terminal's Baseline block: each compared metric with both values, the change and its
 // confidence interval, the smallest change the comparison could have detected, and a sentence
 // per regression.
-import { formatChange, formatInterval, type BaselineComparison, type MetricComparison } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/compare.js';
+import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { formatValue } from '../expect/metrics.js';
 import { comparisonMessage, confidenceText, toleranceText } from './outcome.js';
-import { paint, table } from './terminal.js';
+import { paint, table } from './terminal-style.js';
 
 export function comparisonStatus(c: MetricComparison): string {
   if (c.status === 'regression') return 'REGRESSION';

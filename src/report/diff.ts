@@ -5,8 +5,8 @@ import { bucketSeries, formatChange, formatP, MIN_BUCKETS, relativeChange } from
 import { mannWhitneyTwoSided } from '../baseline/stats.js';
 import { formatValue, readMetric, resolveMetric, type Metric } from '../expect/metrics.js';
 import type { ActorResult, RunResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
-import { paint, table } from './terminal.js';
+import { formatMs } from '../format.js';
+import { paint, table } from './terminal-style.js';
 
 export const DIFF_METRICS = ['requests', 'failures', 'errorRate', 'rps', 'p50', 'p90', 'p99', 'max'];
 

@@ -1,7 +1,7 @@
 // The closed-model part of the terminal report: an ab-like summary per load actor and an
 // N-vs-throughput table per sweep. Pure functions of the JSON result.
 import type { ActorResult, LoadPhaseResult, RunResult } from '../result/types.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../format.js';
 
 const num = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const fmtC = (c: number | null) => (c === null ? '-' : formatConcurrency(c));
@@ -92,22 +92,4 @@ export function loadSections(r: RunResult): string {
     if (a.sweep?.steps.length) blocks.push(sweepBlock(name, a));
   }
   return blocks.join('\n\n');
-}
-
-/** Evidence lines of the pool-starvation and serialized verdicts. */
-export function concurrencyEvidenceText(e: Record<string, unknown>): string[] {
-  const lines: string[] = [];
-  const C = e.effectiveConcurrency as number | null;
-  const S = e.serviceTimeMs as number | null;
-  if (C !== null && S !== null) {
-    lines.push(`effective concurrency ${fmtC(C)} of ${String(e.requestedConcurrency)} = ${String(e.throughputRps)} req/s × S ${formatMs(S)} (${String(e.serviceTimeSource)})`);
-  }
-  const w = e.firstWave as { requests: number; served: number; withinMs: number; group?: number } | undefined;
-  if (w && Number.isFinite(w.withinMs)) lines.push(`first wave: ${w.served} of ${w.requests} answered within ${formatMs(w.withinMs)}${w.group !== undefined ? `, then a gap (a wave of ${w.group})` : ', no gap'}`);
-  if (typeof e.latencyUnderLoadMs === 'number' && S !== null) lines.push(`latency under load ${formatMs(e.latencyUnderLoadMs)} vs ${formatMs(S)} unloaded`);
-  const knee = e.knee as { connections: number; limit: number } | undefined;
-  if (knee) lines.push(`sweep knee at N = ${knee.connections}, concurrency limit ≈ ${fmtC(knee.limit)}`);
-  const all = (e.measurements as { actor: string; connections: number; effectiveConcurrency: number | null; outcome: string }[] | undefined) ?? [];
-  if (all.length > 1) lines.push(`measurements: ${all.map((m) => `${m.actor} N=${m.connections} C=${fmtC(m.effectiveConcurrency)} ${m.outcome}`).join('; ')}`);
-  return lines;
 }

@@ -3,7 +3,7 @@
 import { formatChange, formatInterval } from '../baseline/compare.js';
 import { formatValue } from '../expect/metrics.js';
 import type { RunResult } from '../result/types.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs } from '../format.js';
 import { baselineHow, comparisonStatus, detectableText } from './baseline-text.js';
 import { outcomeLine, testText, toleranceText } from './outcome.js';
 

@@ -1,6 +1,7 @@
 // What passed and what failed in a result, in sentences every CI reporter shares (terminal,
 // JUnit, Markdown, GitHub annotations), so they all say the same thing.
-import { formatChange, formatInterval, type BaselineComparison, type MetricComparison } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/compare.js';
+import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { formatValue } from '../expect/metrics.js';
 import type { ExpectationResult, RunResult } from '../result/types.js';
 

@@ -1,12 +1,13 @@
 // The terminal report: a pure function of the JSON result (so saved runs re-render the same).
-import Table from 'cli-table3';
 import type { ActorResult, RunResult } from '../result/types.js';
 import type { Verdict } from '../types.js';
-import { formatMs } from '../scenario/units.js';
-import { headOfLineEvidence, identityLines, streamLines, threadHoppingEvidence } from './streams-text.js';
+import { formatMs } from '../format.js';
+import { identityLines, streamLines } from './streams-text.js';
+import { evidenceLinesOf } from '../verdicts/registry.js';
 import { baselineBlock } from './baseline-text.js';
 import { outcomeLine } from './outcome.js';
-import { concurrencyEvidenceText, loadSections } from './load-section.js';
+import { paint, table } from './terminal-style.js';
+import { loadSections } from './load-section.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -15,21 +16,6 @@ export interface TerminalOptions {
 }
 
 const STATUS_LABEL: Record<Verdict['status'], string> = { detected: 'DETECTED', clear: 'clear', inconclusive: 'INCONCLUSIVE' };
-
-export function paint(on: boolean, code: number, text: string): string {
-  return on ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-
-export function table(head: string[], rows: (string | number)[][], align?: ('left' | 'right')[]): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
-    colAligns: align ?? head.map(() => 'left' as const),
-  });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
-}
 
 function ms(x: number): string {
   return x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? x.toFixed(0) : x.toFixed(1);
@@ -110,25 +96,14 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
 }
 
+/** The verdict's rule says which lines; a verdict of another wobbly version gets its plain fields. */
 function evidenceText(v: Verdict): string[] {
-  const e = v.evidence as Record<string, unknown>;
-  if (v.id === 'event-loop-stall') {
-    const stalls = (e.stalls as { startMs: number; endMs: number; lengthMs: number; probesAffected: number; during: string[]; selfLagMs: number }[]) ?? [];
-    const lines = [`threshold ${formatMs(e.thresholdMs as number)} (unloaded p99 ${formatMs(e.unloadedP99Ms as number)}); stalls: ${stalls.length}`];
-    for (const s of stalls.slice(0, 10)) {
-      lines.push(
-        `stall ${formatMs(s.startMs)} → ${formatMs(s.endMs)}: ${formatMs(s.lengthMs)}, ${s.probesAffected} probes${s.during.length ? `, during ${s.during.join(', ')}` : ''}${s.selfLagMs >= 20 ? ` (wobbly lagged ${formatMs(s.selfLagMs)})` : ''}`,
-      );
-    }
-    if (stalls.length > 10) lines.push(`… and ${stalls.length - 10} more (see the JSON result)`);
-    return lines;
-  }
-  if (v.id === 'thread-hopping') return threadHoppingEvidence(e);
-  if (v.id === 'head-of-line-blocking') return headOfLineEvidence(e);
-  if (v.id === 'pool-starvation' || v.id === 'serialized') return concurrencyEvidenceText(e);
-  return Object.entries(e)
-    .filter(([, x]) => typeof x !== 'object')
-    .map(([k, x]) => `${k}: ${String(x)}`);
+  return (
+    evidenceLinesOf(v) ??
+    Object.entries(v.evidence)
+      .filter(([, x]) => typeof x !== 'object')
+      .map(([k, x]) => `${k}: ${String(x)}`)
+  );
 }
 
 export function verdictBlock(verdicts: Verdict[], opts: TerminalOptions): string {
@@ -183,3 +158,5 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
   if (r.expectations.length || r.baseline || r.failOn) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }
+// Kept for callers that took them from here.
+export { paint, table } from './terminal-style.js';

@@ -1,10 +1,12 @@
-// Raw run record + analysis + verdicts → the JSON result of DESIGN.md §5.
-import type { RunRecord } from '../engine/run.js';
-import type { ActorRecorder } from '../metrics/actor-recorder.js';
+// Run data + analysis + verdicts → the JSON result of DESIGN.md §5.
+import { round } from '../format.js';
 import { latencyOf } from '../metrics/actor-recorder.js';
-import { round } from '../metrics/timeline.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import { samplesOf } from '../metrics/sample-log.js';
+import { Timeline } from '../metrics/timeline.js';
 import type { Analysis } from '../analysis/analyse.js';
 import { requestLabel } from '../analysis/analyse.js';
+import type { CountsData, RunData } from '../run-data/types.js';
 import type { Verdict } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorResult, ExpectationResult, RunResult } from './types.js';
@@ -12,14 +14,17 @@ import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
 import { toBlocks } from '../baseline/blocks.js';
 
-export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summary'] {
-  const l = rec.latency;
+/** Counts with nothing in them: the shape of every actor summary (expectations read its fields). */
+export const NO_COUNTS: CountsData = { requests: 0, failures: 0, unfinished: 0, bytes: 0, statusCodes: [], errors: [], latency: null };
+
+export function summarise(counts: CountsData, runMs: number): ActorResult['summary'] {
+  const l = LatencyHistogram.fromData(counts.latency);
   return {
-    requests: rec.requests,
-    failures: rec.failures,
-    unfinished: rec.unfinished,
-    rps: runMs > 0 ? round((rec.requests - rec.failures) / (runMs / 1000), 2) : 0,
-    bytes: rec.bytes,
+    requests: counts.requests,
+    failures: counts.failures,
+    unfinished: counts.unfinished,
+    rps: runMs > 0 ? round((counts.requests - counts.failures) / (runMs / 1000), 2) : 0,
+    bytes: counts.bytes,
     latencyMs: {
       // HDR answers with the top of a value's bucket, which can exceed the largest value seen.
       p50: round(Math.min(l.percentile(50), l.maxMs), 2),
@@ -29,22 +34,26 @@ export function summarise(rec: ActorRecorder, runMs: number): ActorResult['summa
       min: round(l.minMs, 2),
       mean: round(l.meanMs, 2),
     },
-    statusCodes: Object.fromEntries([...rec.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
-    errors: Object.fromEntries(rec.errors),
+    statusCodes: Object.fromEntries([...counts.statusCodes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    errors: Object.fromEntries(counts.errors),
   };
 }
 
-export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Verdict[], expectations: ExpectationResult[] = []): RunResult {
+export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict[], expectations: ExpectationResult[] = []): RunResult {
   const actors: Record<string, ActorResult> = {};
-  for (const [name, rec] of record.actors) {
-    const spec = record.specs.get(name)!;
+  const specs = new Map(data.scenario.actors.map((a) => [a.name, a]));
+  for (const a of data.actors) {
+    const name = a.name;
+    const spec = specs.get(name)!;
+    const timeline = Timeline.fromData(a.timeline);
     const result: ActorResult = {
       kind: spec.kind,
       request: requestLabel(spec),
-      summary: summarise(rec, record.durationMs),
-      timeline: rec.timeline.toJSON(record.durationMs),
-      blocks: toBlocks(rec.timeline.wholeBuckets(record.durationMs), record.scenario.bucketMs),
-      identities: Object.fromEntries([...rec.identities].map(([field, counts]) => [field, Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]))])),
+      summary: summarise(a.counts, data.durationMs),
+      timeline: timeline.toJSON(data.durationMs),
+      // From the saved per-bucket histograms, so `wobbly analyse` gives the same blocks.
+      blocks: toBlocks(timeline.wholeBuckets(data.durationMs), a.timeline.bucketMs),
+      identities: Object.fromEntries(a.identities.map(([field, counts]) => [field, Object.fromEntries([...counts].sort((x, y) => y[1] - x[1]))])),
     };
     if (spec.kind === 'probe') {
       const stalls = analysis.stalls.find((s) => s.probe === name);
@@ -52,12 +61,12 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
         ratePerSec: spec.ratePerSec,
         unloadedP99Ms: round(stalls?.unloadedP99Ms ?? 0, 2),
         stallThresholdMs: round(stalls?.thresholdMs ?? 0, 1),
-        missed: rec.errors.get('missed') ?? 0,
+        missed: a.counts.errors.find(([e]) => e === 'missed')?.[1] ?? 0,
       };
     }
-    if (spec.kind === 'stream' && rec.stream) result.stream = streamSummary(rec.stream, spec, record.durationMs);
-    if (spec.kind === 'request' && rec.log) {
-      result.requests = [...rec.log].map((s) => ({
+    if (spec.kind === 'stream' && a.stream) result.stream = streamSummary(a.stream, spec, data.durationMs);
+    if (spec.kind === 'request' && a.samples) {
+      result.requests = samplesOf(a.samples).map((s) => ({
         sentMs: round(s.sentMs, 1),
         endMs: round(s.endMs, 1),
         latencyMs: round(latencyOf(s) ?? s.endMs - s.sentMs, 1),
@@ -66,27 +75,29 @@ export function buildResult(record: RunRecord, analysis: Analysis, verdicts: Ver
       }));
     }
     const load = analysis.loads?.find((e) => e.actor === name);
-    if (spec.kind === 'load' && load && rec.phases[0]) result.load = phaseResult(rec.phases[0], load);
-    const sweep = analysis.sweeps?.find((a) => a.actor === name);
-    if (spec.kind === 'sweep' && sweep) result.sweep = sweepResult(rec.phases, sweep);
+    if (spec.kind === 'load' && load && a.phases[0]) result.load = phaseResult(a.phases[0], load);
+    const sweep = analysis.sweeps?.find((x) => x.actor === name);
+    if (spec.kind === 'sweep' && sweep) result.sweep = sweepResult(a.phases, sweep);
     actors[name] = result;
   }
-  const s = record.scenario;
+  const s = data.scenario;
+  const lag = LatencyHistogram.fromData(data.self.loopLag);
   return {
     schemaVersion: 1,
     tool: { name: 'wobbly', version: VERSION },
     scenario: { name: s.name, description: s.description, source: s.source, params: s.params },
     target: s.target,
-    startedAt: record.startedAt.toISOString(),
-    durationMs: round(record.durationMs, 1),
+    startedAt: data.startedAt,
+    durationMs: round(data.durationMs, 1),
     bucketMs: s.bucketMs,
-    partial: record.partial,
-    ...(record.stoppedBy ? { stoppedBy: record.stoppedBy } : {}),
-    ...(record.targetDown ? { targetDown: { atMs: round(record.targetDown.atMs, 1), error: record.targetDown.error } } : {}),
+    partial: data.partial,
+    ...(data.stoppedBy ? { stoppedBy: data.stoppedBy } : {}),
+    ...(data.targetDown ? { targetDown: { atMs: round(data.targetDown.atMs, 1), error: data.targetDown.error } } : {}),
     self: {
-      eventLoopDelayP99Ms: round(record.selfLag.histogram.percentile(99), 2),
-      eventLoopDelayMaxMs: round(record.selfLag.histogram.maxMs, 2),
+      eventLoopDelayP99Ms: round(lag.percentile(99), 2),
+      eventLoopDelayMaxMs: round(lag.maxMs, 2),
     },
+    ...(data.server ? { server: structuredClone(data.server) } : {}),
     actors,
     verdicts,
     expectations,

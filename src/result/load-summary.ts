@@ -1,21 +1,24 @@
 // The ab-like summary and the effective concurrency of closed-model phases, for the JSON result.
 import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
-import type { LoadPhase } from '../metrics/load-meter.js';
-import { round } from '../metrics/timeline.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { PhaseData } from '../run-data/types.js';
+import { round } from '../format.js';
 import type { AbSummary, ConcurrencyResult, LoadPhaseResult, SweepResult } from './types.js';
 
 /** ab's "Percentage of the requests served within a certain time" rows. */
 export const SERVED_WITHIN_PERCENTS = [50, 66, 75, 80, 90, 95, 98, 99, 100] as const;
 
-export function abSummary(phase: LoadPhase): AbSummary {
-  const rec = phase.recorder;
+export function abSummary(phase: PhaseData): AbSummary {
+  const rec = phase.counts;
+  const latency = LatencyHistogram.fromData(rec.latency);
   const takenMs = Math.max(0, phase.endMs - phase.startMs);
   const seconds = takenMs / 1000;
   const reasons: Record<string, number> = {};
   for (const [code, n] of [...rec.statusCodes].sort((a, b) => a[0] - b[0])) if (code >= 400) reasons[`HTTP ${code}`] = n;
   for (const [err, n] of rec.errors) if (err !== 'unfinished') reasons[err] = n;
   const servedWithinMs: Record<string, number> = {};
-  if (rec.latency.count) for (const p of SERVED_WITHIN_PERCENTS) servedWithinMs[String(p)] = round(p === 100 ? rec.latency.maxMs : rec.latency.percentile(p), 2);
+  // HDR answers with the top of a value's bucket, which can exceed the longest request: clamp to it.
+  if (latency.count) for (const p of SERVED_WITHIN_PERCENTS) servedWithinMs[String(p)] = round(p === 100 ? latency.maxMs : Math.min(latency.percentile(p), latency.maxMs), 2);
   return {
     connections: phase.connections,
     timeTakenMs: round(takenMs, 1),
@@ -57,11 +60,11 @@ export function concurrencyResult(e: ConcurrencyEstimate): ConcurrencyResult {
   };
 }
 
-export function phaseResult(phase: LoadPhase, e: ConcurrencyEstimate): LoadPhaseResult {
+export function phaseResult(phase: PhaseData, e: ConcurrencyEstimate): LoadPhaseResult {
   return { ...abSummary(phase), concurrency: concurrencyResult(e) };
 }
 
-export function sweepResult(phases: readonly LoadPhase[], a: SweepAnalysis): SweepResult {
+export function sweepResult(phases: readonly PhaseData[], a: SweepAnalysis): SweepResult {
   return {
     steps: phases.map((p, i) => phaseResult(p, a.steps[i]!)),
     ...(a.knee ? { knee: { connections: a.knee.connections, limit: round(a.knee.limit, 1) } } : {}),

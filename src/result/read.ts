@@ -1,15 +1,10 @@
 // Reading a saved JSON result (for `wobbly report`, `wobbly diff` and --baseline): a clear error,
 // exit 2, when the file is missing, not JSON, or not a wobbly result.
 import { readFile } from 'node:fs/promises';
+import { InputError } from '../input-error.js';
 import type { RunResult } from './types.js';
 
-/** Bad input that is not a scenario: a file given on the command line, a flag's value. Exit 2. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { InputError } from '../input-error.js';
 
 export async function readResult(file: string, what = 'result'): Promise<RunResult> {
   let parsed: unknown;

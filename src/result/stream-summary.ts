@@ -1,19 +1,36 @@
-// A stream actor's StreamStats → the `stream` section of its JSON result.
-import type { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { StreamStats } from '../metrics/stream-stats.js';
-import { round } from '../metrics/timeline.js';
+// A stream actor's StreamData → the `stream` section of its JSON result.
+import { round } from '../format.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { HistogramData, StreamData } from '../run-data/types.js';
 import type { StreamSpec } from '../types.js';
 import type { StreamSummary } from './types.js';
 
 /** Percentiles read back from the histogram may exceed its max by its precision: clamp them. */
-const quantiles = (h: LatencyHistogram) => {
+const quantiles = (d: HistogramData | null) => {
+  const h = LatencyHistogram.fromData(d);
   const at = (p: number) => round(Math.min(h.percentile(p), h.maxMs), 2);
   return { p50: at(50), p90: at(90), p99: at(99), max: round(h.maxMs, 2) };
 };
 
-export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: number): StreamSummary {
-  const stallGapMs = stats.stallGapMs(spec.stallGapMs);
-  const stalled = stats.stalled(stallGapMs);
+/** The stall gap in effect: the declared one, or max(1 s, 10 × the median gap). */
+export function stallGapMs(stats: StreamData, declared: number | undefined): number {
+  return declared ?? Math.max(1000, 10 * LatencyHistogram.fromData(stats.gaps).percentile(50));
+}
+
+/** Streams that went longer than gapMs without an event, and the longest silence. */
+export function stalledStreams(stats: StreamData, gapMs: number): { streams: number; longestMs: number } {
+  let streams = 0;
+  let longestMs = 0;
+  for (const s of stats.silencesMs) {
+    longestMs = Math.max(longestMs, s);
+    if (s > gapMs) streams++;
+  }
+  return { streams, longestMs };
+}
+
+export function streamSummary(stats: StreamData, spec: StreamSpec, runMs: number): StreamSummary {
+  const gapMs = stallGapMs(stats, spec.stallGapMs);
+  const stalled = stalledStreams(stats, gapMs);
   return {
     format: spec.format,
     streams: stats.started,
@@ -25,12 +42,12 @@ export function streamSummary(stats: StreamStats, spec: StreamSpec, runMs: numbe
     endedEarlyBy: Object.fromEntries(stats.endedEarlyBy),
     failedBy: Object.fromEntries(stats.failedBy),
     stalled: stalled.streams,
-    stallGapMs: round(stallGapMs, 1),
+    stallGapMs: round(gapMs, 1),
     longestSilenceMs: round(stalled.longestMs, 1),
     ...(spec.events !== undefined ? { expectedEvents: spec.events } : {}),
     events: stats.events,
     eventsPerSec: runMs > 0 ? round(stats.events / (runMs / 1000), 2) : 0,
-    eventsPerStream: { min: Number.isFinite(stats.minEventsPerStream) ? stats.minEventsPerStream : 0, max: stats.maxEventsPerStream },
+    eventsPerStream: { min: stats.minEventsPerStream ?? 0, max: stats.maxEventsPerStream },
     maxOpen: stats.maxOpen,
     bytes: stats.bytes,
     firstEventMs: quantiles(stats.firstEvent),

@@ -2,7 +2,7 @@
 // of the reporters (so `wobbly report result.json` re-renders any saved run).
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { Verdict } from '../types.js';
-import type { BaselineComparison } from '../baseline/compare.js';
+import type { BaselineComparison } from '../baseline/types.js';
 import type { BlockData } from '../baseline/blocks.js';
 
 export interface LatencySummary {
@@ -134,9 +134,15 @@ export interface StreamSummary {
 export interface ExpectationResult {
   expr: string;
   pass: boolean;
+  /** What was found, as the reports print it: "25 ms", "99.5 rps", "0.5%", "detected", "not measured (…)". */
   actual: string;
   /** Line of the expect: entry in the scenario file (none for --expect). */
   line?: number;
+  /** The measured number in its unit (ms, requests per second, a fraction 0..1, a count): for scripts. */
+  value?: number;
+  unit?: 'ms' | 'rps' | 'ratio' | 'count';
+  /** A verdict expectation: the status the verdict had. Neither value nor status: nothing was measured (then it failed; actual says why). */
+  status?: Verdict['status'];
 }
 
 export interface RunResult {

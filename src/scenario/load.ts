@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
-import { formatMs, parseDurationMs, parseRatePerSec } from './units.js';
+import { parseDurationMs, parseRatePerSec } from './units.js';
+import { formatMs } from '../format.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
 import { resolveSecrets } from './secrets.js';
@@ -41,6 +42,8 @@ export interface BuiltinScenario {
   name: string;
   file: string;
   description: string;
+  /** The params a user can --set, with their defaults. */
+  params: Record<string, unknown>;
 }
 
 export async function listBuiltinScenarios(): Promise<BuiltinScenario[]> {
@@ -49,8 +52,9 @@ export async function listBuiltinScenarios(): Promise<BuiltinScenario[]> {
   const out: BuiltinScenario[] = [];
   for (const f of files) {
     const doc = parseDocument(await readFile(join(dir, f), 'utf8'));
-    const raw = doc.toJS() as { name?: string; description?: string } | null;
-    out.push({ name: raw?.name ?? basename(f, extname(f)), file: join(dir, f), description: raw?.description ?? '' });
+    const raw = doc.toJS() as { name?: string; description?: string; params?: Record<string, unknown> } | null;
+    const params = raw?.params && typeof raw.params === 'object' ? raw.params : {};
+    out.push({ name: raw?.name ?? basename(f, extname(f)), file: join(dir, f), description: raw?.description ?? '', params });
   }
   return out;
 }

@@ -1,12 +1,8 @@
 // wobbly's own event-loop delay during a run. If wobbly itself lagged while a server seemed to
 // stall, the stall may be ours: the verdict then says "inconclusive", never a false stall.
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { LagEpisode, RunData } from '../run-data/types.js';
 
-export interface LagEpisode {
-  startMs: number;
-  endMs: number;
-  lagMs: number;
-}
 
 const TICK_MS = 10;
 /** Lags above this are kept as episodes with their time, for overlap checks against stalls. */
@@ -40,10 +36,14 @@ export class LoopLagMonitor {
     this.expected = t + TICK_MS;
   }
 
-  /** The longest own lag overlapping [startMs, endMs]. */
-  maxLagDuring(startMs: number, endMs: number): number {
-    let max = 0;
-    for (const e of this.episodes) if (e.endMs >= startMs && e.startMs <= endMs) max = Math.max(max, e.lagMs);
-    return max;
+  toData(): RunData['self'] {
+    return { loopLag: this.histogram.toData(), episodes: this.episodes.map((e) => ({ ...e })) };
   }
+}
+
+/** The longest own lag overlapping [startMs, endMs]. */
+export function maxLagDuring(episodes: readonly LagEpisode[], startMs: number, endMs: number): number {
+  let max = 0;
+  for (const e of episodes) if (e.endMs >= startMs && e.startMs <= endMs) max = Math.max(max, e.lagMs);
+  return max;
 }

@@ -1,11 +1,10 @@
 // Verdict `head-of-line-blocking` (seed 004): fast requests wait behind a slow one on the same
 // worker: with one worker, all of them; with several, those on keep-alive connections pinned to
 // the busy worker (a new connection goes to a free worker).
-import type { Analysis } from '../analysis/analyse.js';
 import type { ExposedGroup, HeadOfLineFacts } from '../analysis/head-of-line.js';
-import { round } from '../metrics/timeline.js';
-import { formatMs } from '../scenario/units.js';
+import { formatMs, round } from '../format.js';
 import type { Verdict } from '../types.js';
+import { defineRule, type JudgedVerdict } from './rule.js';
 
 export const HEAD_OF_LINE_HINT =
   'Likely cause: the slow request holds its worker: a blocking call inside `async def` (time.sleep, a sync DB or HTTP client, CPU-heavy code) ' +
@@ -15,9 +14,23 @@ export const HEAD_OF_LINE_HINT =
   '(browsers, HTTP clients and proxies reuse them), so they are no fix on their own.';
 
 const r1 = (x: number) => round(x, 1);
-const roundGroup = (g: ExposedGroup) => ({ requests: g.requests, delayed: g.delayed, maxDelayMs: r1(g.maxDelayMs) });
+const roundGroup = (g: ExposedGroup): ExposedGroup => ({ requests: g.requests, delayed: g.delayed, maxDelayMs: r1(g.maxDelayMs) });
 
-function evidenceOf(f: HeadOfLineFacts): Record<string, unknown> {
+export type HeadOfLineEvidence = {
+  delayedRequests: number;
+  maxDelayMs: number;
+  byIdentity: Record<string, ExposedGroup>;
+  field: string | null;
+  exposedRequests: number;
+  slowRemainingMs: number;
+  answeredAfterSlowEndMs: number;
+  byConnection: { new: ExposedGroup; reused: ExposedGroup; unknown: ExposedGroup };
+  byProbe: Record<string, ExposedGroup & { thresholdMs: number }>;
+  slow: { actor: string; request: string; sentMs: number; endMs: number; identity?: string }[];
+  selfLagMs: number;
+};
+
+function evidenceOf(f: HeadOfLineFacts): HeadOfLineEvidence {
   return {
     delayedRequests: f.delayed,
     maxDelayMs: r1(f.maxDelayMs),
@@ -74,6 +87,10 @@ function conclusion(f: HeadOfLineFacts): string {
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function judgeHeadOfLineFacts(f: HeadOfLineFacts): Verdict {
+  return judgeFacts(f);
+}
+
+function judgeFacts(f: HeadOfLineFacts): JudgedVerdict<'head-of-line-blocking', HeadOfLineEvidence> {
   const base = { id: 'head-of-line-blocking' as const, hint: HEAD_OF_LINE_HINT, evidence: evidenceOf(f) };
   const fast = [...new Set(Object.values(f.probes))].join(', ');
   const slow = slowText(f);
@@ -115,23 +132,27 @@ export function judgeHeadOfLineFacts(f: HeadOfLineFacts): Verdict {
   };
 }
 
-export function judgeHeadOfLine(analysis: Analysis): Verdict | undefined {
-  return analysis.headOfLine ? judgeHeadOfLineFacts(analysis.headOfLine) : undefined;
+const groupText = (g: ExposedGroup) => `${g.delayed}/${g.requests} delayed${g.delayed ? ` (max ${formatMs(g.maxDelayMs)})` : ''}`;
+
+function evidenceLines(e: HeadOfLineEvidence): string[] {
+  const lines: string[] = [];
+  for (const w of e.slow ?? []) {
+    lines.push(`slow: ${w.request} (${w.actor}) ${formatMs(w.sentMs)} → ${formatMs(w.endMs)}${w.identity !== undefined ? `, ${e.field} ${w.identity}` : ''}`);
+  }
+  const byId = Object.entries(e.byIdentity ?? {});
+  if (e.field && byId.length) lines.push(`by ${e.field}: ${byId.map(([id, g]) => `${id} ${groupText(g)}`).join(' · ')}`);
+  const used = Object.entries(e.byConnection ?? {}).filter(([, g]) => g.requests > 0);
+  if (used.length) lines.push(`by connection: ${used.map(([k, g]) => `${k} ${groupText(g)}`).join(' · ')}`);
+  const probes = Object.entries(e.byProbe ?? {});
+  if (probes.length > 1) lines.push(`by probe: ${probes.map(([k, g]) => `${k} ${groupText(g)}`).join(' · ')}`);
+  lines.push(`delayed = over ${probes.map(([, g]) => formatMs(g.thresholdMs)).join(' / ')} from the due time; wobbly's own lag meanwhile ${formatMs(e.selfLagMs)}`);
+  return lines;
 }
 
-/**
- * With several workers, a detected event-loop stall was one worker's: say which one stopped and
- * which kept answering (the stall verdict alone reads as if the whole server had).
- */
-export function noteOtherWorkers(stall: Verdict, facts: HeadOfLineFacts | undefined): Verdict {
-  if (stall.status !== 'detected' || !facts?.field || !facts.delayed) return stall;
-  const ids = Object.entries(facts.byIdentity).filter(([id]) => id !== '(no answer)');
-  const busy = ids.filter(([, g]) => g.delayed > 0).map(([id]) => id);
-  const free = ids.filter(([, g]) => g.delayed === 0).map(([id]) => id);
-  if (!free.length || !busy.length) return stall;
-  const f = facts.field;
-  return {
-    ...stall,
-    summary: `${stall.summary} Only ${f} ${busy.join(', ')} stopped; ${f} ${free.join(', ')} kept answering (see head-of-line-blocking).`,
-  };
-}
+export const headOfLineBlocking = defineRule({
+  id: 'head-of-line-blocking',
+  reads: ['headOfLine'],
+  judge: (analysis) => (analysis.headOfLine ? [judgeFacts(analysis.headOfLine)] : []),
+  evidenceLines,
+  blocksRecommendation: false,
+});

@@ -1,21 +1,8 @@
-// All verdicts of a run, in a fixed order.
+// All verdicts of a run, in the registry's order.
 import type { Analysis } from '../analysis/analyse.js';
 import type { Verdict } from '../types.js';
-import { judgeEventLoopStall } from './event-loop-stall.js';
-import { judgeThreadHopping } from './thread-hopping.js';
-import { judgeHeadOfLine, noteOtherWorkers } from './head-of-line.js';
-import { judgePoolStarvation, judgeSerialized } from './pool-starvation.js';
+import { VERDICT_RULES } from './registry.js';
 
 export function judge(analysis: Analysis): Verdict[] {
-  const verdicts: Verdict[] = [];
-  const stall = judgeEventLoopStall(analysis);
-  if (stall) verdicts.push(noteOtherWorkers(stall, analysis.headOfLine));
-  const pool = judgePoolStarvation(analysis);
-  if (pool) verdicts.push(pool);
-  const serialized = judgeSerialized(analysis);
-  if (serialized) verdicts.push(serialized);
-  verdicts.push(...judgeThreadHopping(analysis));
-  const headOfLine = judgeHeadOfLine(analysis);
-  if (headOfLine) verdicts.push(headOfLine);
-  return verdicts;
+  return VERDICT_RULES.flatMap((rule): Verdict[] => rule.judge(analysis));
 }

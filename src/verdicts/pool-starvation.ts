@@ -1,11 +1,12 @@
-// Verdicts `pool-starvation` (seed 002) and `serialized` (seeds 003, 004), from the effective
-// concurrency of every closed-model measurement of the run (loads, and each step of a sweep).
+// Verdict `pool-starvation` (seed 002), from the effective concurrency of every closed-model
+// measurement of the run (loads, and each step of a sweep).
 import type { Analysis } from '../analysis/analyse.js';
-import type { ConcurrencyEstimate, SweepAnalysis } from '../analysis/concurrency.js';
-import { RULES } from '../analysis/concurrency.js';
-import { round } from '../metrics/timeline.js';
-import { formatConcurrency, formatMs } from '../scenario/units.js';
+import { formatConcurrency, formatMs } from '../format.js';
 import type { Verdict } from '../types.js';
+import { concurrencyEvidenceLines, concurrencyFigures, estimatesOf, evidence, inconclusiveText, numbers, pick, sweepText, waveText, who, type ConcurrencyEvidence } from './concurrency-evidence.js';
+import { defineRule, type JudgedVerdict } from './rule.js';
+// Kept where callers found it before serialized got its own file.
+export { judgeSerialized } from './serialized.js';
 
 /** FastAPI/Starlette's default: anyio's CapacityLimiter for `def` endpoints and run_in_threadpool. */
 export const ANYIO_TOKENS = 40;
@@ -23,20 +24,6 @@ export const POOL_HINT =
   '(4) A pool of one: a blocking call inside an `async def` endpoint (time.sleep, a sync client) holds the event loop; `await` an async equivalent or declare the endpoint `def` (see serialized). ' +
   'More worker processes (`uvicorn --workers`, gunicorn `-w`) multiply every per-process pool.';
 
-export const SERIALIZED_HINT =
-  'Likely cause: a blocking call inside an `async def` endpoint (time.sleep, requests/urllib, a sync database driver, CPU-heavy code) holds the event loop, ' +
-  'so the whole worker handles one request at a time (a probe on any endpoint stalls meanwhile: see event-loop-stall). ' +
-  'Fix: `await` an async equivalent (asyncio.sleep, httpx.AsyncClient, an async driver); or declare the endpoint with plain `def` so FastAPI runs it in the threadpool; ' +
-  'or wrap the call: `await run_in_threadpool(fn, ...)`. If the probes were answered meanwhile, look for a lock or a pool of one (threading.Lock, a single DB connection). ' +
-  'CPU-bound work needs processes: a ProcessPoolExecutor, or more workers (`uvicorn --workers N`).';
-
-const fmtRps = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-
-/** "GET /pool?ms=200 (load)" or "GET /pool?ms=200 (sweep, N = 8)" */
-function who(e: ConcurrencyEstimate): string {
-  return `${e.label} (${e.actor}${e.step !== undefined ? `, N = ${e.connections}` : ''})`;
-}
-
 /** Which usual pool a size points at. */
 export function poolCause(m: number): string {
   if (Math.abs(m - ANYIO_TOKENS) <= 0.1 * ANYIO_TOKENS) {
@@ -48,97 +35,11 @@ export function poolCause(m: number): string {
   return 'a threadpool, a semaphore or a connection pool of that size';
 }
 
-function numbers(e: ConcurrencyEstimate): string {
-  const S = e.serviceTimeMs!;
-  const X = e.throughputRps!;
-  const C = e.effectiveConcurrency!;
-  return `throughput ${fmtRps(X)} req/s × unloaded service time ${formatMs(S)} = effective concurrency ${formatConcurrency(C)} of ${e.connections}`;
-}
-
-function waveText(e: ConcurrencyEstimate): string {
-  const w = e.firstWave;
-  if (w.group === 1) return `the first ${w.requests} requests came back one at a time, about ${formatMs(e.serviceTimeMs!)} apart`;
-  return `the first ${w.requests} requests came back in waves of ${w.group ?? w.served} (${w.served} within ${formatMs(w.withinMs)})`;
-}
-
-function inconclusiveText(e: ConcurrencyEstimate): string {
-  const N = e.connections;
-  switch (e.reason) {
-    case 'no-service-time':
-      return e.calibrationStatus
-        ? `${who(e)}: the calibration requests got HTTP ${e.calibrationStatus}, so the service time S is unknown: check the path, or declare serviceTime.`
-        : `${who(e)}: no service time S (calibrate: 0 and no serviceTime): effective concurrency cannot be computed.`;
-    case 'too-short':
-      return `${who(e)}: the steady-state window (after the first and before the last S) held ${e.window?.requests ?? 0} requests, fewer than 2 × ${N}: run the load longer (at least ~10 × its latency${e.latencyUnderLoadMs ? `, ${formatMs(e.latencyUnderLoadMs)}` : ''}).`;
-    case 'failures':
-      return `${who(e)}: ${Math.round(e.failureRate * 100)}% of the requests failed: the throughput says little about concurrency. Look at the failures first.`;
-    case 'too-fast':
-      return `${who(e)}: it answers in ${formatMs(e.serviceTimeMs!)} unloaded, too fast to tell a pool from the CPU and the network stack (${numbers(e)} means little here). Point the load at an endpoint that waits (I/O, sleep), or declare its serviceTime.`;
-    case 'client-bound':
-      return `${who(e)}: wobbly itself may have been the bottleneck (its turnaround ${formatMs(e.turnaroundMs ?? 0)} per request, its load thread lagged up to ${formatMs(e.clientLag.maxMs)}): ${numbers(e)} is not trusted. Use fewer connections or more workers.`;
-    case 'ramp':
-      return `${who(e)}: ${numbers(e)}, but the first requests were answered one after another without waves (${e.firstWave.served} of ${N} within ${formatMs(e.firstWave.withinMs)}): the server looks CPU-bound at ${fmtRps(e.throughputRps!)} req/s rather than limited by a pool. More worker processes would help.`;
-    default:
-      return `${who(e)}: inconclusive.`;
-  }
-}
-
-function sweepText(sweeps: readonly SweepAnalysis[], e: ConcurrencyEstimate): string {
-  const sweep = sweeps.find((s) => s.actor === e.actor);
-  if (!sweep?.knee) return '';
-  const ns = sweep.steps.map((s) => s.connections);
-  const best = sweep.best ? `; best throughput ${fmtRps(sweep.best.throughputRps)} req/s, from N = ${sweep.best.connections}` : '';
-  return ` Over N = ${ns.join(', ')} the knee is at N = ${sweep.knee.connections}: the concurrency limit is about ${formatConcurrency(sweep.knee.limit)}${best}.`;
-}
-
-function evidence(e: ConcurrencyEstimate, all: readonly ConcurrencyEstimate[], sweeps: readonly SweepAnalysis[]): Record<string, unknown> {
-  const sweep = sweeps.find((s) => s.actor === e.actor);
-  return {
-    actor: e.actor,
-    ...(e.step !== undefined ? { step: e.step } : {}),
-    request: e.label,
-    effectiveConcurrency: e.effectiveConcurrency !== undefined ? round(e.effectiveConcurrency, 2) : null,
-    requestedConcurrency: e.connections,
-    serviceTimeMs: e.serviceTimeMs !== undefined ? round(e.serviceTimeMs, 2) : null,
-    serviceTimeSource: e.serviceTimeSource,
-    throughputRps: e.throughputRps !== undefined ? round(e.throughputRps, 2) : null,
-    ...(e.poolEstimate !== undefined ? { poolSizeEstimate: e.poolEstimate } : {}),
-    ...(e.latencyUnderLoadMs !== undefined ? { latencyUnderLoadMs: round(e.latencyUnderLoadMs, 1) } : {}),
-    firstWave: { requests: e.firstWave.requests, served: e.firstWave.served, withinMs: round(e.firstWave.withinMs, 1), ...(e.firstWave.group !== undefined ? { group: e.firstWave.group } : {}) },
-    outcome: e.outcome,
-    ...(e.reason ? { reason: e.reason } : {}),
-    ...(sweep?.knee ? { knee: sweep.knee } : {}),
-    measurements: all.map((m) => ({
-      actor: m.actor,
-      connections: m.connections,
-      effectiveConcurrency: m.effectiveConcurrency !== undefined ? round(m.effectiveConcurrency, 2) : null,
-      throughputRps: m.throughputRps !== undefined ? round(m.throughputRps, 2) : null,
-      outcome: m.outcome,
-    })),
-  };
-}
-
-function estimatesOf(analysis: Analysis): ConcurrencyEstimate[] {
-  return [...(analysis.loads ?? []), ...(analysis.sweeps ?? []).flatMap((s) => s.steps)];
-}
-
-/** The most telling estimate with one of these outcomes: the largest N, then the lowest C/N. */
-function pick(all: ConcurrencyEstimate[], outcomes: ConcurrencyEstimate['outcome'][]): ConcurrencyEstimate | undefined {
-  const hits = all.filter((e) => outcomes.includes(e.outcome));
-  const ratio = (e: ConcurrencyEstimate) => (e.effectiveConcurrency ?? 0) / e.connections;
-  return hits.sort((a, b) => b.connections - a.connections || ratio(a) - ratio(b))[0];
-}
-
-/** Whether a probe of the run stalled while this measurement ran. */
-function probeStalledDuring(analysis: Analysis, e: ConcurrencyEstimate): string | undefined {
-  if (!e.window) return undefined;
-  for (const a of analysis.stalls) {
-    if (a.stalls.some((s) => s.startMs < e.window!.endMs && s.endMs > e.window!.startMs && s.selfLagMs < s.lengthMs / 2)) return a.label;
-  }
-  return undefined;
-}
-
 export function judgePoolStarvation(analysis: Analysis): Verdict | undefined {
+  return judgePool(analysis);
+}
+
+function judgePool(analysis: Analysis): JudgedVerdict<'pool-starvation', ConcurrencyEvidence> | undefined {
   const all = estimatesOf(analysis);
   if (!all.length) return undefined;
   const base = { id: 'pool-starvation' as const, hint: POOL_HINT };
@@ -166,33 +67,14 @@ export function judgePoolStarvation(analysis: Analysis): Verdict | undefined {
   return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
 }
 
-export function judgeSerialized(analysis: Analysis): Verdict | undefined {
-  const all = estimatesOf(analysis);
-  if (!all.length) return undefined;
-  const base = { id: 'serialized' as const, hint: SERIALIZED_HINT };
-  const hit = pick(all, ['serialized']);
-  if (hit) {
-    const stalled = probeStalledDuring(analysis, hit);
-    const probes = analysis.stalls.length
-      ? stalled
-        ? ` ${stalled} stalled meanwhile: the event loop itself was blocked.`
-        : ' The probes were answered meanwhile: not the event loop, rather a lock or a pool of one.'
-      : '';
-    return {
-      ...base,
-      status: 'detected',
-      summary: `${who(hit)}: the server handles one request at a time although ${hit.connections} were sent: ${numbers(hit)}; ${waveText(hit)}.${probes}`,
-      evidence: evidence(hit, all, analysis.sweeps ?? []),
-    };
-  }
-  const multi = all.filter((e) => e.connections >= 2);
-  const unsure = pick(multi, ['inconclusive']);
-  if (unsure) return { ...base, status: 'inconclusive', summary: inconclusiveText(unsure), evidence: evidence(unsure, all, analysis.sweeps ?? []) };
-  const e = pick(all, ['pool', 'overhead', 'clear'])!;
-  const C = e.effectiveConcurrency ?? 0;
-  const summary =
-    e.connections < 2
-      ? `${who(e)}: one connection cannot show serialization; use 2 or more.`
-      : `${who(e)}: effective concurrency ${formatConcurrency(C)} with ${e.connections} connections (${RULES.serializedBelow} or more): requests are handled concurrently, not one at a time.`;
-  return { ...base, status: 'clear', summary, evidence: evidence(e, all, analysis.sweeps ?? []) };
-}
+export const poolStarvation = defineRule({
+  id: 'pool-starvation',
+  reads: ['loads', 'sweeps'],
+  judge: (analysis) => {
+    const v = judgePool(analysis);
+    return v ? [v] : [];
+  },
+  evidenceLines: concurrencyEvidenceLines,
+  blocksRecommendation: true,
+  compareFigures: concurrencyFigures,
+});

@@ -3,6 +3,7 @@
 import type { Analysis } from '../analysis/analyse.js';
 import type { HoppingFacts } from '../analysis/hopping.js';
 import type { Verdict } from '../types.js';
+import { defineRule, type JudgedVerdict } from './rule.js';
 
 export const HOPPING_HINT =
   'Likely cause: a sync (plain `def`) generator given to StreamingResponse or sse_starlette\'s EventSourceResponse. Starlette drives it with ' +
@@ -20,8 +21,22 @@ function noun(field: string): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function judgeOne(f: HoppingFacts): Verdict {
-  const evidence = {
+export type HoppingEvidence = {
+  actor: string;
+  field: string;
+  streams: number;
+  hoppingStreams: number;
+  maxDistinctPerStream: number;
+  maxSwitchesPerStream: number;
+  switches: number;
+  /** Distinct values per stream → how many streams. */
+  distinctPerStream: Record<string, number>;
+  streamsTooShort?: number;
+  examples: { stream: number; values: string[] }[];
+};
+
+function judgeOne(f: HoppingFacts): JudgedVerdict<'thread-hopping', HoppingEvidence> {
+  const evidence: HoppingEvidence = {
     actor: f.actor,
     field: f.field,
     streams: f.streams,
@@ -64,3 +79,32 @@ function judgeOne(f: HoppingFacts): Verdict {
 export function judgeThreadHopping(analysis: Analysis): Verdict[] {
   return (analysis.hopping ?? []).map(judgeOne);
 }
+
+/** "a ×3 → b → a": the values in order, repeats folded. */
+function runs(values: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j < values.length && values[j] === values[i]) j++;
+    out.push(j - i > 1 ? `${values[i]} ×${j - i}` : values[i]!);
+    i = j;
+  }
+  return out.join(' → ');
+}
+
+function evidenceLines(e: HoppingEvidence): string[] {
+  const dist = Object.entries(e.distinctPerStream ?? {})
+    .map(([d, n]) => `${d} → ${n} stream${n === 1 ? '' : 's'}`)
+    .join(', ');
+  const lines = [`${e.field} values per stream: ${dist}; ${e.switches} switches (at most ${e.maxSwitchesPerStream} in one stream)`];
+  for (const x of e.examples ?? []) lines.push(`stream #${x.stream + 1}: ${runs(x.values)}${x.values.length >= 12 ? ' …' : ''}`);
+  return lines;
+}
+
+export const threadHopping = defineRule({
+  id: 'thread-hopping',
+  reads: ['hopping'],
+  judge: (analysis) => (analysis.hopping ?? []).map(judgeOne),
+  evidenceLines,
+  blocksRecommendation: false,
+});

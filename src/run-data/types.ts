@@ -1,0 +1,180 @@
+// RunData: everything a run measured, as plain JSON-safe data (no Maps, typed arrays, Infinity or
+// class instances). The engine settles its live recorders into it once the run is over; analysis,
+// verdicts and the JSON result are computed from it alone, so a saved run (`wobbly run --raw`)
+// is re-analysed by `wobbly analyse` to the same verdicts. Numbers are ms since the run's start
+// (monotonic clock); "never" is null. Maps are [key, value] pairs: they keep their order (an
+// object would sort integer-like keys such as pids and status codes).
+import type { ActorSpec, Scenario } from '../types.js';
+
+export const RUN_DATA_FORMAT = 'wobbly-run-data';
+/** Bumped on any change a reader of an older file could misread. */
+export const RUN_DATA_VERSION = 1;
+
+/** An HDR histogram of latencies (LatencyHistogram.encode(): compressed, base64, µs) and its exact max. */
+export interface HistogramData {
+  precision: 'fine' | 'coarse';
+  hdr: string;
+  count: number;
+  /** Decoding keeps every count but rounds the extremes to their buckets: the exact ones are kept here. */
+  minMs: number;
+  maxMs: number;
+}
+
+/** Counts of one actor or one closed-model phase. */
+export interface CountsData {
+  requests: number;
+  failures: number;
+  unfinished: number;
+  bytes: number;
+  statusCodes: [number, number][];
+  errors: [string, number][];
+  /** Latency of the answers with 2xx/3xx; null when there were none. */
+  latency: HistogramData | null;
+}
+
+export interface TimelineData {
+  bucketMs: number;
+  /** Only buckets with a completion; i = floor(endMs / bucketMs). */
+  buckets: { i: number; count: number; failures: number; latency: HistogramData | null }[];
+}
+
+/** A low-rate actor's samples (probes, single requests), column by column. */
+export interface SampleColumns {
+  scheduledMs: number[];
+  sentMs: number[];
+  endMs: number[];
+  status: number[];
+  bytes: number[];
+  /** Index into `errors` (0: none). */
+  error: number[];
+  errors: string[];
+  /** 0 unknown, 1 a new connection, 2 a reused keep-alive one. */
+  conn: number[];
+  /** Sample index → its extracted identities. */
+  ids: [number, Record<string, string>][];
+}
+
+/** The identity values per stream, summed (what thread-hopping reads). */
+export interface StreamIdentityData {
+  field: string;
+  streams: number;
+  tooShort: number;
+  hopping: number;
+  maxDistinct: number;
+  maxSwitches: number;
+  switches: number;
+  /** Distinct values per stream → streams. */
+  distinctHistogram: [number, number][];
+  examples: { stream: number; values: string[] }[];
+}
+
+export interface StreamData {
+  started: number;
+  responded: number;
+  ends: { complete: number; 'ended-early': number; failed: number; open: number };
+  endedEarlyBy: [string, number][];
+  failedBy: [string, number][];
+  events: number;
+  bytes: number;
+  /** null: no stream had a response. */
+  minEventsPerStream: number | null;
+  maxEventsPerStream: number;
+  maxOpen: number;
+  firstEvent: HistogramData | null;
+  gaps: HistogramData | null;
+  /** Longest time without an event, per finished stream that had a response. */
+  silencesMs: number[];
+  identity: StreamIdentityData | null;
+}
+
+/** A closed-model load meter (see metrics/load-meter.ts), JSON-safe. */
+export interface MeterData {
+  slotMs: number;
+  connections: number;
+  okByEnd: number[];
+  latencyByEnd: number[];
+  gapSumMs: number;
+  gapCount: number;
+  wireBytes: number;
+  /** Latency of each connection's first request; null: not answered. */
+  firstWaveMs: (number | null)[];
+  firstSentMs: number | null;
+  lastSentMs: number | null;
+  lastEndMs: number | null;
+  /** When requests in flight were cut short; null: never. */
+  stoppedAtMs: number | null;
+}
+
+/** One closed-model phase: a load's whole run, or one step of a sweep. */
+export interface PhaseData {
+  connections: number;
+  startMs: number;
+  sendUntilMs: number;
+  endMs: number;
+  aborted: boolean;
+  counts: CountsData;
+  meter: MeterData;
+  clientLag: { p99Ms: number; maxMs: number };
+}
+
+export interface ActorData {
+  name: string;
+  kind: ActorSpec['kind'];
+  counts: CountsData;
+  firstSentMs: number | null;
+  lastEndMs: number;
+  timeline: TimelineData;
+  /** field → [value, count] in the order first seen. */
+  identities: [string, [string, number][]][];
+  /** Low-rate actors only. */
+  samples?: SampleColumns;
+  stream?: StreamData;
+  phases: PhaseData[];
+}
+
+/** Unloaded latency of a probe, or a load's service time S, measured before the run. */
+export interface Calibration {
+  samples: number;
+  /** Unloaded latency, the slowest of the calibration requests but the first (connection set-up). */
+  p99Ms: number;
+  p50Ms: number;
+  /** Calibration requests answered with a status of 400 or more, and the first such status. */
+  failures?: number;
+  failedStatus?: number;
+}
+
+export interface LagEpisode {
+  startMs: number;
+  endMs: number;
+  lagMs: number;
+}
+
+/** The server wobbly started for the run (set by the CLI, which started it). */
+export interface ServerFacts {
+  command: string;
+  pid?: number;
+  port?: number;
+  exitedDuringRun?: { code: number | null; signal: string | null };
+  logTail?: string[];
+}
+
+export interface RunData {
+  format: typeof RUN_DATA_FORMAT;
+  version: typeof RUN_DATA_VERSION;
+  tool: { name: 'wobbly'; version: string };
+  /** The scenario as run (params applied, target resolved). */
+  scenario: Scenario;
+  startedAt: string;
+  /** Length of the measured run (ms). */
+  durationMs: number;
+  partial: boolean;
+  stoppedBy?: 'interrupt' | 'target-down';
+  targetDown?: { atMs: number; error: string };
+  /** Per probe and per calibrated load, by actor name. */
+  calibration: Record<string, Calibration>;
+  /** wobbly's own event-loop delay: its histogram, and the episodes over 20 ms with their time. */
+  self: { loopLag: HistogramData | null; episodes: LagEpisode[] };
+  /** In the scenario's order. */
+  actors: ActorData[];
+  server?: ServerFacts;
+}

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { getJson, ROOT, runCli, startServer, tempDir, type TestServer } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 import type { BaselineFile } from '../src/baseline/compare.js';
@@ -317,7 +318,7 @@ test('--fail-on detected: a detected verdict fails the run (exit 1, in the outco
   assert.match(r.stderr, /expected "detected" .* or "inconclusive" .*, got "sometimes"/);
 });
 
-test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the terminal, JSON, JUnit and Markdown', async () => {
+test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the terminal, JSON, JUnit, Markdown and the --raw run data', async () => {
   const scenario = join(dir, 'secret.yaml');
   writeFileSync(
     scenario,
@@ -341,15 +342,18 @@ test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the term
   const json = join(dir, 'secret.json');
   const junit = join(dir, 'secret.xml');
   const md = join(dir, 'secret.md');
+  const raw = join(dir, 'secret.run.gz');
   const env = { WOBBLY_TEST_TOKEN: 's3cr3t-T0KEN', WOBBLY_TEST_TAG: 'tag-from-env' };
-  const r = await runCli(['run', scenario, '--target', server.url, '--set', 'tag=@env:WOBBLY_TEST_TAG', '--json', json, '--junit', junit, '--markdown', md], { env });
+  const r = await runCli(['run', scenario, '--target', server.url, '--set', 'tag=@env:WOBBLY_TEST_TAG', '--json', json, '--junit', junit, '--markdown', md, '--raw', raw], { env });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const result = read(json);
   assert.deepEqual(result.scenario.params, { token: '***', tag: '***' });
   const sent = result.actors.api!.summary.requests + result.actors.api!.summary.unfinished;
   assert.ok(sent >= 19 && sent <= 21, `20/s for 1 s: ${sent} sent`);
   assert.equal(result.actors.api!.request, 'GET /slow?ms=5&t=***&tag=***');
-  for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8'), readFileSync(md, 'utf8')]) {
+  const rawText = gunzipSync(readFileSync(raw)).toString('utf8');
+  assert.ok(rawText.includes('"wobbly-run-data"'), 'the run data was saved');
+  for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8'), readFileSync(md, 'utf8'), rawText]) {
     assert.ok(!text.includes('s3cr3t-T0KEN') && !text.includes('tag-from-env'), `a secret leaked: ${text.slice(0, 200)}`);
   }
   assert.match(readFileSync(junit, 'utf8'), /<property name="param\.token" value="\*\*\*"\/>/);

@@ -18,6 +18,7 @@ import { compareCommand, type CompareFlags } from './compare-command.js';
 import { doctorCommand, type DoctorFlags } from './doctor-command.js';
 import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
 import { mergeCommand, type MergeFlags } from './merge-command.js';
+import { parseFailOn, type FailOn } from './ci.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -37,6 +38,14 @@ function collectTolerance(value: string, previous: Tolerances | undefined): Tole
   }
 }
 
+function collectFailOn(value: string): FailOn {
+  try {
+    return parseFailOn(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 /** What `run` and the one-liner share: the JSON, the saved run data, expectations, CI reports and the server to start. */
 function runOptions(cmd: Command): Command {
   return cmd
@@ -47,6 +56,8 @@ function runOptions(cmd: Command): Command {
     .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
     .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
     .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
+    .option('--repeat <k>', 'with --save-baseline: run K times and save all K runs (the baseline then knows its own run-to-run noise)')
+    .option('--fail-on <level>', '"detected": a detected verdict fails the run (exit 1); "inconclusive": a detected or inconclusive one does', collectFailOn)
     .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
     .option('--markdown <file>', 'write a Markdown summary')
     .option('--html <file>', 'write a self-contained HTML report with charts (one file, no network access when opened)')
@@ -100,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--start-at <iso-time>', 'wait after calibration until this wall-clock time (e.g. 2026-12-01T18:30:00Z), so that all shards start together');
   runOptions(run)
     .action(async (ref: string, opts: RunFlags) => {
-      code = await runCommand(ref, opts, io);
+      code = await runCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -115,9 +126,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
     .option('--html <file>', 'write a self-contained HTML report: the matrix as charts, and every run')
+    .option('--server-a <command>', 'A/B: the reference server ({port} as for --server); runs alternate A B A B … (--repeat pairs)')
+    .option('--server-b <command>', 'A/B: the changed server; exit 1 when it regressed beyond --max-regression')
+    .option('--max-regression <tolerance>', 'A/B: allowed regression of B against A, as for `wobbly run`', collectTolerance)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (ref: string, opts: CompareFlags) => {
-      code = await compareCommand(ref, opts, io);
+      code = await compareCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -143,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL the run would use')
     .option('-e, --expect <expr>', 'an expectation to check as well (repeatable)', collectList, [])
     .action(async (ref: string, opts: { set: Record<string, string>; target?: string; expect: string[] }) => {
-      code = await validateCommand(ref, opts, io);
+      code = await validateCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -182,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<run-file>', 'a file written by --raw')
     .option('--json <file>', 'write the JSON result to this file (atomically)')
     .option('--html <file>', 'write a self-contained HTML report with charts, as `run --html` did')
+    .option('--fail-on <level>', 'as for `wobbly run`: "detected" or "inconclusive" verdicts fail it (exit 1)', collectFailOn)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
       code = await analyseCommand(file, opts, io);

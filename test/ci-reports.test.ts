@@ -80,8 +80,8 @@ test('GitHub annotations: ::error per failure, ::warning per detected verdict, e
   assert.equal(lines.length, 3);
   assert.equal(lines[0], '::error file=scenarios/api.yaml,line=12,title=wobbly fixture%3A expectation failed%3A probe.p99 < 20ms::probe.p99 < 20ms: failed, actual 25 ms');
   assert.match(lines[1]!, /^::error file=scenarios\/api\.yaml,title=wobbly fixture%3A expectation failed%3A verdict\.pool-starvation == clear::/);
-  // A warning is one short line; the hint is in the step summary.
-  assert.equal(lines[2], `::warning file=scenarios/api.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' ]]> tab\there new line \u0001 ctl \u{1F40D} lone \uD800 end (hint: see the step summary)`);
+  // A warning is one short line (control characters shown as escapes); the hint is in the step summary.
+  assert.equal(lines[2], `::warning file=scenarios/api.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' ]]> tab\there new line \\x01 ctl \u{1F40D} lone \\ud800 end (hint: see the step summary)`);
   r.verdicts[0]!.summary = 'x'.repeat(900);
   const long = githubAnnotations(r).trimEnd().split('\n')[2]!;
   assert.ok(long.length < 320, `${long.length} characters`);

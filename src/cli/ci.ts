@@ -17,7 +17,8 @@ import type { Scenario } from '../types.js';
 import type { Io } from './io.js';
 import { stdoutTaken } from './outputs.js';
 
-export type FailOn = 'detected' | 'inconclusive';
+import type { FailOn } from './fail-on.js';
+export { parseFailOn, type FailOn } from './fail-on.js';
 
 export interface CiFlags {
   baseline?: string;
@@ -33,10 +34,6 @@ export interface CiFlags {
 
 export const MAX_REPEAT = 20;
 
-export function parseFailOn(text: string): FailOn {
-  if (text === 'detected' || text === 'inconclusive') return text;
-  throw new Error(`expected "detected" (a detected verdict fails the run) or "inconclusive" (a detected or inconclusive one does), got "${text}"`);
-}
 
 export function parseRepeat(text: string | undefined, flags: Pick<CiFlags, 'saveBaseline'>): number {
   if (text === undefined) return 1;

@@ -1,24 +1,25 @@
 // The CLI: the only layer that touches `process` (argv, stdout, signals, exit codes).
+// Each command's code is imported when that command runs, so `wobbly --help` (or a typo) starts
+// about as fast as Node itself (bench/startup.ts): only commander and a few small modules load here.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
-import { TargetUnreachableError } from '../engine/preflight.js';
-import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
+import { TargetUnreachableError } from '../net/unreachable.js';
+import { ServerStartError } from '../server/start-errors.js';
+import { killAllLiveSync } from '../server/live.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
-import { runCommand, type RunFlags } from './run-command.js';
-import { analyseCommand, type AnalyseFlags } from './analyse-command.js';
+import type { RunFlags } from './run-command.js';
+import type { AnalyseFlags } from './analyse-command.js';
 import { runSettings, terminalSettings } from './io.js';
-import { diffCommand } from './diff-command.js';
 import { InputError } from '../input-error.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
-import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
-import { demoCommand } from './demo-command.js';
-import { compareCommand, type CompareFlags } from './compare-command.js';
-import { doctorCommand, type DoctorFlags } from './doctor-command.js';
-import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
-import { mergeCommand, type MergeFlags } from './merge-command.js';
-import { parseFailOn, type FailOn } from './ci.js';
+import type { CompareFlags } from './compare-command.js';
+import type { DoctorFlags } from './doctor-command.js';
+import { ONE_LINER_COMMAND, routeOneLiner } from './oneliner-route.js';
+import type { OneLinerCliFlags } from './oneliner-command.js';
+import type { MergeFlags } from './merge-command.js';
+import { parseFailOn, type FailOn } from './fail-on.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--start-at <iso-time>', 'wait after calibration until this wall-clock time (e.g. 2026-12-01T18:30:00Z), so that all shards start together');
   runOptions(run)
     .action(async (ref: string, opts: RunFlags) => {
-      code = await runCommand(ref, { ...opts, env: process.env }, io);
+      code = await (await import('./run-command.js')).runCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -131,14 +132,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-regression <tolerance>', 'A/B: allowed regression of B against A, as for `wobbly run`', collectTolerance)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (ref: string, opts: CompareFlags) => {
-      code = await compareCommand(ref, { ...opts, env: process.env }, io);
+      code = await (await import('./compare-command.js')).compareCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
     .command('list')
     .description('List the built-in scenarios.')
     .action(async () => {
-      code = await listCommand(io);
+      code = await (await import('./small-commands.js')).listCommand(io);
     });
 
   program
@@ -146,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Print a built-in scenario (or a scenario file) as it is, to copy and adapt.')
     .argument('<scenario>', 'built-in name (see `wobbly list`) or file')
     .action(async (ref: string) => {
-      code = await showCommand(ref, io);
+      code = await (await import('./small-commands.js')).showCommand(ref, io);
     });
 
   program
@@ -157,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL the run would use')
     .option('-e, --expect <expr>', 'an expectation to check as well (repeatable)', collectList, [])
     .action(async (ref: string, opts: { set: Record<string, string>; target?: string; expect: string[] }) => {
-      code = await validateCommand(ref, { ...opts, env: process.env }, io);
+      code = await (await import('./small-commands.js')).validateCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -166,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<a.json>', 'the first result (e.g. the baseline)')
     .argument('<b.json>', 'the second result')
     .action(async (a: string, b: string) => {
-      code = await diffCommand(a, b, io);
+      code = await (await import('./diff-command.js')).diffCommand(a, b, io);
     });
 
   program
@@ -177,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--only <names>', 'comma-separated scenario names to run').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (opts: { jsonDir?: string; html?: string; only?: string[]; quiet?: boolean }) => {
-      code = await demoCommand(opts, io);
+      code = await (await import('./demo-command.js')).demoCommand(opts, io);
     });
 
   program
@@ -186,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<result.json>', 'a file written by --json (run, or compare with --html)')
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .action(async (file: string, opts: { html?: string }) => {
-      code = await reportCommand(file, io, opts);
+      code = await (await import('./small-commands.js')).reportCommand(file, io, opts);
     });
 
   program
@@ -199,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fail-on <level>', 'as for `wobbly run`: "detected" or "inconclusive" verdicts fail it (exit 1)', collectFailOn)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
-      code = await analyseCommand(file, opts, io);
+      code = await (await import('./analyse-command.js')).analyseCommand(file, opts, io);
     });
 
   program
@@ -211,14 +212,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--html <file>', 'write a self-contained HTML report of the whole')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (files: string[], opts: MergeFlags) => {
-      code = await mergeCommand(files, opts, io);
+      code = await (await import('./merge-command.js')).mergeCommand(files, opts, io);
     });
 
   program
     .command('schema')
     .description('Print the JSON Schema of scenario files (for editors).')
-    .action(() => {
-      code = schemaCommand(io);
+    .action(async () => {
+      code = (await import('./small-commands.js')).schemaCommand(io);
     });
 
   program
@@ -238,7 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
     .action(async (url: string | undefined, opts: DoctorFlags) => {
-      code = await doctorCommand(url, opts, io);
+      code = await (await import('./doctor-command.js')).doctorCommand(url, opts, io);
     });
 
   const oneLiner = program
@@ -258,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--timeout <duration>', 'per-request timeout (ab -s, hey -t); default 60s');
   runOptions(oneLiner)
     .action(async (url: string, opts: OneLinerCliFlags) => {
-      code = await oneLinerCommand(url, opts, io);
+      code = await (await import('./oneliner-command.js')).oneLinerCommand(url, opts, io);
     });
   program.addHelpText('after', '\nOne-liner (ab/hey style):\n  wobbly <URL> [-n N] [-c C] [-t 30s] [--probe /health] …   (`wobbly <URL> --help` lists its flags)\n');
 

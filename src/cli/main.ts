@@ -51,7 +51,9 @@ function runOptions(cmd: Command): Command {
     .option('--html <file>', 'write a self-contained HTML report with charts (one file, no network access when opened)')
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
-    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")');
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)');
 }
 
 function makeIo(interrupt: AbortSignal): Io {
@@ -113,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
     .option('--html <file>', 'write a self-contained HTML report: the matrix as charts, and every run')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)')
     .action(async (ref: string, opts: CompareFlags) => {
       code = await compareCommand(ref, opts, io);
     });
@@ -207,6 +211,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)')
     .action(async (url: string | undefined, opts: DoctorFlags) => {
       code = await doctorCommand(url, opts, io);
     });

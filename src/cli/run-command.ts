@@ -15,8 +15,10 @@ import type { Io } from './io.js';
 import { progressLine } from './progress.js';
 import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
 import { writeHtml } from './html-output.js';
+import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
+import type { TlsTrust } from '../net/tls.js';
 
-export interface RunFlags extends CiFlags {
+export interface RunFlags extends CiFlags, TlsFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
@@ -36,7 +38,8 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
   const scenario = await loadScenario(ref, load);
   await checkOutputs(flags); // before the server starts and before any request: a bad path is exit 2
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
-  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
+  const tls = await tlsTrustOf(flags);
+  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, { ...flags, tls }, io, gate);
   return exitCodeOf(result);
 }
 
@@ -44,7 +47,7 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean; tls?: TlsTrust },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
@@ -76,7 +79,7 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { tls?: TlsTrust },
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
@@ -84,7 +87,7 @@ export async function runAndReport(
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let run: Awaited<ReturnType<typeof executeRun>>;
   try {
-    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice });
+    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.tls ? { tls: flags.tls } : {}) });
   } finally {
     progress?.clear();
   }

@@ -177,3 +177,12 @@ test('the README commands run for real and exit as the README says', async () =>
   }
   assert.deepEqual(failures, []);
 });
+
+test("the README's scenario-error example is what `wobbly run bad.yaml` prints for test/fixtures/bad.yaml today", async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const shown = /exits with code 2 before sending anything:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(shown, 'the example block was not found');
+  const r = await runCli(['run', 'bad.yaml'], { cwd: join(ROOT, 'test/fixtures') });
+  assert.equal(r.code, 2);
+  assert.equal(shown, r.stderr);
+});

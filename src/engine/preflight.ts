@@ -9,26 +9,10 @@ import type { Target } from '../net/target.js';
 import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
 import { faultKind, faultName } from '../protocols/faults.js';
-import { TLS_HINT, tlsConnectOptions, undiciTlsOptions } from '../net/tls.js';
+import { tlsConnectOptions, undiciTlsOptions } from '../net/tls.js';
 
-/**
- * The target cannot be measured: nothing listens there ("is the server running?" only then), or
- * it answers every calibration request with a fault (malformed HTTP, a reset, a TLS error).
- */
-export class TargetUnreachableError extends Error {
-  constructor(
-    readonly target: string,
-    readonly code: string,
-  ) {
-    const kind = faultKind(code);
-    super(
-      kind === 'refused' || code === 'connect timeout'
-        ? `cannot reach ${target} (${code}): is the server running?`
-        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? `: ${TLS_HINT}` : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
-    );
-    this.name = 'TargetUnreachableError';
-  }
-}
+export { TargetUnreachableError } from '../net/unreachable.js';
+import { TargetUnreachableError } from '../net/unreachable.js';
 
 /**
  * A TCP connect to the target's host and port (with the TLS handshake for https://, so that an

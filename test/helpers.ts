@@ -90,8 +90,8 @@ export interface CliRun {
 }
 
 /** Start the real CLI; never hangs longer than timeoutMs (then SIGKILL). */
-export function startCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+export function startCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -106,7 +106,7 @@ export function startCli(args: string[], opts: { timeoutMs?: number; env?: Recor
   return { child, done, output: () => ({ stdout, stderr }) };
 }
 
-export function runCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return startCli(args, opts).done;
 }
 

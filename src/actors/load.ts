@@ -67,6 +67,7 @@ class LoadThreads {
     const data: LoadWorkerData = {
       absoluteOrigin: ctx.clock.absoluteOrigin,
       origin: ctx.target.origin,
+      trust: ctx.target.trust,
       method: spec.method,
       path: ctx.target.basePath + spec.path,
       headers: spec.headers,

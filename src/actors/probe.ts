@@ -8,7 +8,7 @@ import { compileExtractors } from '../protocols/extract.js';
 import type { ActorContext } from './context.js';
 
 export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void> {
-  const connections = probeConnections(ctx.target.origin, spec);
+  const connections = probeConnections(ctx.target.origin, spec, ctx.target.trust);
   const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
   const interval = 1000 / spec.ratePerSec;
   const stopAt = Math.min(spec.stopMs ?? Infinity, ctx.durationMs);

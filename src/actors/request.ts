@@ -4,6 +4,7 @@ import { Client } from 'undici';
 import type { RequestSpec, Sample } from '../types.js';
 import { exchange } from '../net/http.js';
 import { compileExtractors } from '../protocols/extract.js';
+import { undiciTlsOptions } from '../net/tls.js';
 import type { ActorContext } from './context.js';
 
 export async function runRequest(spec: RequestSpec, ctx: ActorContext): Promise<void> {
@@ -14,7 +15,7 @@ export async function runRequest(spec: RequestSpec, ctx: ActorContext): Promise<
   const started = await waitUntil(ctx, spec.atMs);
   if (!started) return;
   const one = async () => {
-    const client = new Client(ctx.target.origin, { pipelining: 1 });
+    const client = new Client(ctx.target.origin, { pipelining: 1, ...undiciTlsOptions(ctx.target.trust) });
     const sentMs = clock.now();
     const out = await exchange(client, ctx.target.origin, request, spec.timeoutMs, ctx.stop, extractor);
     const sample: Sample = { scheduledMs: sentMs, sentMs, endMs: clock.now(), status: out.status, bytes: out.bytes };

@@ -3,13 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Clock } from '../net/clock.js';
 import type { StreamSpec } from '../types.js';
+import type { TlsTrust } from '../net/tls.js';
 import { runStreams, type StreamOp, type StreamReport } from './stream.js';
 import { LoopLagMonitor } from '../selfcheck/loop-lag.js';
 import { streamLagOf } from '../selfcheck/stream-lag.js';
 
 const FLUSH_MS = 50;
 
-const data = workerData as { spec: StreamSpec; origin: string; basePath: string; clockOrigin: number };
+const data = workerData as { spec: StreamSpec; origin: string; trust?: TlsTrust; basePath: string; clockOrigin: number };
 const port = parentPort!;
 const stop = new AbortController();
 port.on('message', (m) => {
@@ -38,7 +39,7 @@ const clock = Clock.fromAbsolute(data.clockOrigin);
 // This thread's own loop lag (self-check): a lagging thread reads events late.
 const lag = new LoopLagMonitor(() => clock.now());
 lag.start();
-await runStreams(data.spec, { clock, origin: data.origin, basePath: data.basePath, stop: stop.signal }, report);
+await runStreams(data.spec, { clock, origin: data.origin, trust: data.trust, basePath: data.basePath, stop: stop.signal }, report);
 lag.stop();
 clearInterval(timer);
 flush();

@@ -12,6 +12,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { Client, type Dispatcher } from 'undici';
+import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
 import type { Sample, StreamSpec } from '../types.js';
 import type { Clock } from '../net/clock.js';
 import { errorCode } from '../net/http.js';
@@ -43,6 +44,7 @@ export interface StreamReport {
 export interface StreamEnv {
   clock: Clock;
   origin: string;
+  trust?: TlsTrust;
   basePath: string;
   stop: AbortSignal;
 }
@@ -55,6 +57,7 @@ interface StreamRun {
   extractor: Extractor | undefined;
   field: string | undefined;
   origin: string;
+  trust?: TlsTrust;
   options: Dispatcher.DispatchOptions;
   open: Set<OneStream>;
   onFinished(): void;
@@ -90,7 +93,7 @@ class OneStream implements Dispatcher.DispatchHandler {
     private readonly index: number,
     private readonly run: StreamRun,
   ) {
-    this.client = new Client(run.origin, { pipelining: 1 });
+    this.client = new Client(run.origin, { pipelining: 1, ...undiciTlsOptions(run.trust) });
   }
 
   start(): void {
@@ -216,6 +219,7 @@ export function runStreams(spec: StreamSpec, env: StreamEnv, report: StreamRepor
       extractor: Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined,
       field: identityField(spec),
       origin: env.origin,
+      trust: env.trust,
       options: {
         origin: env.origin,
         path: env.basePath + spec.path,
@@ -307,14 +311,14 @@ export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<vo
     // Self-check: the lag of the thread that reads the streams (here, the main one).
     const lag = new LoopLagMonitor(() => ctx.clock.now());
     lag.start();
-    await runStreams(spec, { clock: ctx.clock, origin: ctx.target.origin, basePath: ctx.target.basePath, stop: ctx.stop }, report);
+    await runStreams(spec, { clock: ctx.clock, origin: ctx.target.origin, trust: ctx.target.trust, basePath: ctx.target.basePath, stop: ctx.stop }, report);
     lag.stop();
     stats.ownLag = streamLagOf(lag, 'main');
     return;
   }
 
   const worker = new Worker(new URL('./stream-worker.js', import.meta.url), {
-    workerData: { spec, origin: ctx.target.origin, basePath: ctx.target.basePath, clockOrigin: ctx.clock.absoluteOrigin },
+    workerData: { spec, origin: ctx.target.origin, trust: ctx.target.trust, basePath: ctx.target.basePath, clockOrigin: ctx.clock.absoluteOrigin },
   });
   const onStop = () => worker.postMessage('stop');
   if (ctx.stop.aborted) onStop();

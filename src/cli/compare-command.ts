@@ -10,11 +10,12 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runWithServer } from './run-command.js';
 import { writeHtml } from './html-output.js';
+import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
 import { abCompare } from '../compare/ab-command.js';
 import { maskSecrets } from '../scenario/secrets.js';
 import type { Tolerances } from '../baseline/tolerance.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends TlsFlags {
   vary: string[];
   repeat: string;
   set: Record<string, string>;
@@ -45,6 +46,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) problems.push(`--repeat: expected a whole number from 1 to 50, got "${flags.repeat}"`);
   const base = await loadScenario(ref, { set: flags.set, server: Boolean(flags.server), env: flags.env });
   await checkOutputs({ json: flags.json, html: flags.html });
+  const tls = await tlsTrustOf(flags);
   if (!base.server && !flags.server) problems.push(`${base.source}: compare restarts the server for every setting: give it a server: section or --server "CMD"`);
   if (problems.length) {
     for (const p of problems) io.err(`wobbly: ${p}\n`);
@@ -66,7 +68,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
       const result = await runWithServer(
         plan.scenario,
         { command: flags.server, env: { ...flags.serverEnv, ...plan.settings }, readyPath: flags.serverReady },
-        { quiet: true, announceServer: !flags.quiet },
+        { quiet: true, announceServer: !flags.quiet, tls },
         io,
       );
       const code = exitCodeOf(result);

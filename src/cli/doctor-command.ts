@@ -4,7 +4,7 @@
 // serialized, failing); 2: bad flags or no usable document; 3: unreachable; 130: interrupted.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { execute } from '../pipeline.js';
 import { diagnose } from '../doctor/diagnose.js';
 import { OpenApiError, operationsFromPaths, selectOperations, type Selection } from '../doctor/openapi.js';
@@ -18,8 +18,11 @@ import { parseDurationMs } from '../scenario/units.js';
 import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
+import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
+import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
+import { faultKind, faultName } from '../protocols/faults.js';
 
-export interface DoctorFlags {
+export interface DoctorFlags extends TlsFlags {
   openapi?: string;
   paths?: string;
   unsafe?: boolean;
@@ -84,6 +87,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
     return EXIT.badInput;
   }
 
+  const tls = await tlsTrustOf(flags);
   const placeholder: Scenario = { name: 'doctor', description: '', params: {}, target: checked.base ?? 'http://127.0.0.1:{port}', durationMs: 1, bucketMs: 1000, actors: [], expect: [], source: 'builtin:doctor' };
   // Ready when anything answers below 500 (a 404 will do): the document's path is a fine default.
   const readyPath = flags.serverReady ?? (localDocument === undefined && flags.openapi ? flags.openapi : DEFAULT_OPENAPI);
@@ -92,7 +96,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
   const base = launched.scenario.target;
   try {
     if (server && !flags.quiet) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${base}\n`);
-    await checkReachable(parseTarget(base));
+    await checkReachable(parseTarget(base, tls));
     let selection: Selection;
     let source: string;
     if (checked.paths) {
@@ -100,7 +104,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
       source = '--paths';
     } else {
       source = localDocument !== undefined ? flags.openapi! : base + (flags.openapi ?? DEFAULT_OPENAPI);
-      const text = localDocument ?? (await fetchDocument(source, checked.headers));
+      const text = localDocument ?? (await fetchDocument(source, checked.headers, tls));
       if (typeof text !== 'string') {
         io.err(`wobbly doctor: ${inert(text.problem)}\n`);
         io.err('  FastAPI serves it at /openapi.json unless openapi_url was changed: give its path (--openapi /api/openapi.json) or a saved copy (--openapi FILE),\n');
@@ -128,7 +132,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
         openapi: checked.paths ? null : { source, ...(selection.title ? { title: selection.title } : {}), ...(selection.version ? { version: selection.version } : {}) },
       },
       {
-        measure: (s) => execute(s, { interrupt: io.interrupt, loadNice: io.loadNice }),
+        measure: (s) => execute(s, { interrupt: io.interrupt, loadNice: io.loadNice, ...(tls ? { tls } : {}) }),
         now: () => performance.now(),
         progress: (line) => {
           if (!flags.quiet) io.err(`doctor: ${inert(line, 300)}\n`);
@@ -152,9 +156,10 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
 }
 
 /** The document's text, or why there is none (404, not JSON, too big). Only the target is asked. */
-async function fetchDocument(url: string, headers: Record<string, string>): Promise<string | { problem: string }> {
+async function fetchDocument(url: string, headers: Record<string, string>, tls: TlsTrust | undefined): Promise<string | { problem: string }> {
+  const dispatcher = tls ? new Agent(undiciTlsOptions(tls)) : undefined;
   try {
-    const res = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const res = await request(url, { method: 'GET', headers: { accept: 'application/json', ...headers }, headersTimeout: 10_000, bodyTimeout: 10_000, ...(dispatcher ? { dispatcher } : {}) });
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
@@ -170,6 +175,11 @@ async function fetchDocument(url: string, headers: Record<string, string>): Prom
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     if (code === 'ECONNREFUSED') throw new TargetUnreachableError(url, code);
+    // An untrusted certificate: the measurements would all fail the same way (exit 3, named).
+    const fault = faultName(code);
+    if (faultKind(fault) === 'tls') throw new TargetUnreachableError(url, fault);
     return { problem: `${url}: no document (${code})` };
+  } finally {
+    await dispatcher?.close().catch(() => undefined);
   }
 }

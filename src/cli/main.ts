@@ -64,7 +64,9 @@ function runOptions(cmd: Command): Command {
     .option('--html <file>', 'write a self-contained HTML report with charts (one file, no network access when opened)')
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after the run')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
-    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")');
+    .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)');
 }
 
 function makeIo(interrupt: AbortSignal): Io {
@@ -131,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-b <command>', 'A/B: the changed server; exit 1 when it regressed beyond --max-regression')
     .option('--max-regression <tolerance>', 'A/B: allowed regression of B against A, as for `wobbly run`', collectTolerance)
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)')
     .action(async (ref: string, opts: CompareFlags) => {
       code = await (await import('./compare-command.js')).compareCommand(ref, { ...opts, env: process.env }, io);
     });
@@ -238,6 +242,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
+    .option('--insecure', 'https:// target: accept any server certificate (a self-signed test server)')
+    .option('--ca <file>', 'https:// target: also trust the PEM certificate(s) in this file (a private CA, a self-signed server)')
     .action(async (url: string | undefined, opts: DoctorFlags) => {
       code = await (await import('./doctor-command.js')).doctorCommand(url, opts, io);
     });

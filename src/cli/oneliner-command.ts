@@ -7,8 +7,9 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { baselineGate, type CiFlags } from './ci.js';
 import { exitCodeOf, runWithServer } from './run-command.js';
+import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
 
-export interface OneLinerCliFlags extends CiFlags {
+export interface OneLinerCliFlags extends CiFlags, TlsFlags {
   n?: string;
   c?: string;
   t?: string;
@@ -33,7 +34,8 @@ export async function oneLinerCommand(url: string, flags: OneLinerCliFlags, io: 
   const scenario = await buildScenario(url, flags, io);
   if (!scenario) return EXIT.badInput;
   const gate = await baselineGate(scenario, flags);
-  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady }, flags, io, gate);
+  const tls = await tlsTrustOf(flags);
+  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady }, { ...flags, tls }, io, gate);
   return exitCodeOf(result);
 }
 

@@ -16,9 +16,11 @@ import { progressLine } from './progress.js';
 import { maskSecrets } from '../scenario/secrets.js';
 import { baselineGate, parseRepeat, repeatedBaseline, writeCiReports, type CiFlags } from './ci.js';
 import { writeHtml } from './html-output.js';
+import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
+import type { TlsTrust } from '../net/tls.js';
 import { shardPlan, shardData, type ShardPlan } from './shard-flags.js';
 
-export interface RunFlags extends CiFlags {
+export interface RunFlags extends CiFlags, TlsFlags {
   target?: string;
   set: Record<string, string>;
   json?: string;
@@ -45,7 +47,8 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
   const scenario = plan.split(loaded);
   await checkOutputs(flags); // before the server starts and before any request: a bad path is exit 2
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
-  const once = (f: CiFlags) => runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, { ...flags, ...f, plan }, io, gate);
+  const tls = await tlsTrustOf(flags);
+  const once = (f: CiFlags) => runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, { ...flags, ...f, plan, tls }, io, gate);
   const k = parseRepeat(flags.repeat, flags);
   const result = k > 1 ? await repeatedBaseline(k, flags, io, once) : await once(flags);
   return exitCodeOf(result);
@@ -55,7 +58,7 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean; plan?: ShardPlan },
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean; plan?: ShardPlan; tls?: TlsTrust },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
@@ -87,7 +90,7 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { plan?: ShardPlan },
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { plan?: ShardPlan; tls?: TlsTrust },
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
@@ -96,7 +99,7 @@ export async function runAndReport(
   let run: Awaited<ReturnType<typeof executeRun>>;
   const before = await flags.plan?.beforeRun(scenario, io.interrupt);
   try {
-    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}) });
+    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}), ...(flags.tls ? { tls: flags.tls } : {}) });
   } finally {
     progress?.clear();
   }

@@ -1,5 +1,6 @@
 // Before any load: can we reach the target at all, and how fast does each probe answer unloaded?
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { Client } from 'undici';
 import type { HttpSpec, ProbeSpec } from '../types.js';
 import { exchange } from '../net/http.js';
@@ -7,27 +8,34 @@ import { encodeRequest, Http1Connection } from '../load/http1.js';
 import type { Target } from '../net/target.js';
 import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
-import { faultKind } from '../protocols/faults.js';
+import { faultKind, faultName } from '../protocols/faults.js';
+import { tlsConnectOptions, undiciTlsOptions } from '../net/tls.js';
 
 export { TargetUnreachableError } from '../net/unreachable.js';
 import { TargetUnreachableError } from '../net/unreachable.js';
 
-/** A TCP connect to the target's host and port: no HTTP request is sent. */
+/**
+ * A TCP connect to the target's host and port (with the TLS handshake for https://, so that an
+ * untrusted certificate is named before anything is measured): no HTTP request is sent.
+ */
 export function checkReachable(target: Target, timeoutMs = 3000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
+    const { host, port } = target;
+    const socket = target.tls
+      ? tlsConnect({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ...tlsConnectOptions(target.trust) })
+      : connect({ host, port });
     const timer = setTimeout(() => fail('connect timeout'), timeoutMs);
     function fail(code: string) {
       clearTimeout(timer);
       socket.destroy();
       reject(new TargetUnreachableError(target.url, code));
     }
-    socket.once('connect', () => {
+    socket.once(target.tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.end();
       resolve();
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ? faultName(err.code) : err.message));
   });
 }
 
@@ -63,7 +71,7 @@ class FaultTally {
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */
 export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: AbortSignal): Promise<Calibration> {
   const { origin, basePath } = target;
-  const client = new Client(origin, { pipelining: 1 });
+  const client = new Client(origin, { pipelining: 1, ...undiciTlsOptions(target.trust) });
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;

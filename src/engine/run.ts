@@ -11,6 +11,7 @@ import type { ActorContext } from '../actors/context.js';
 import type { Health } from '../load/protocol.js';
 import { Clock } from '../net/clock.js';
 import { parseTarget } from '../net/target.js';
+import type { TlsTrust } from '../net/tls.js';
 import { DOWN_ERRORS } from '../net/down-errors.js';
 import { calibrateProbe, calibrateService, checkReachable } from './preflight.js';
 import { checkCalibrationAnswers } from './answered-error.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
    * with it, under 40 ms. Without probes the load runs at normal priority, at full speed.
    */
   loadNice?: number;
+  /** Certificates to trust on an https:// target (--ca, --insecure), for every client. */
+  tls?: TlsTrust;
   /** Wall-clock time to start at, after preflight and calibration (`--start-at`: shards start together). */
   startAt?: Date;
 }
@@ -40,7 +43,7 @@ export type { RunRecord } from './run-record.js';
 const DOWN_AFTER_MS = 1500;
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunData> {
-  const target = parseTarget(scenario.target);
+  const target = parseTarget(scenario.target, options.tls);
   const interrupt = options.interrupt ?? new AbortController().signal;
 
   // Interrupted before the run (while its server started): no traffic, a partial result.

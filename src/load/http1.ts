@@ -12,11 +12,14 @@
 // bytes that never come (test/http1-differential.test.ts holds both to the same answers).
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { tlsConnectOptions, type TlsTrust } from '../net/tls.js';
+import { faultName } from '../protocols/faults.js';
 
 export interface Http1Target {
   host: string;
   port: number;
   tls: boolean;
+  trust?: TlsTrust;
 }
 
 export interface Http1Response {
@@ -211,10 +214,10 @@ export class Http1Connection {
   }
 
   private open(): void {
-    const { host, port, tls } = this.target;
+    const { host, port, tls, trust } = this.target;
     let s: Socket;
     if (tls) {
-      s = tlsConnect({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host });
+      s = tlsConnect({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ...tlsConnectOptions(trust) });
       s.on('data', (chunk: Buffer) => {
         if (this.socket === s) this.onData(chunk, chunk.length, false);
       });
@@ -241,7 +244,8 @@ export class Http1Connection {
       if (this.cb) s.write(this.request!);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
-      if (this.socket === s) this.onClosed(err.code ?? err.message);
+      // A certificate or handshake failure is named "TLS error (…)" as undici's are.
+      if (this.socket === s) this.onClosed(tls && err.code ? faultName(err.code) : (err.code ?? err.message));
     });
     s.on('close', () => {
       if (this.socket === s) this.onClosed(undefined);

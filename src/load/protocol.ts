@@ -2,6 +2,7 @@
 import type { RecorderDelta } from '../metrics/actor-recorder.js';
 import type { LoadMeterData } from '../metrics/load-meter.js';
 import type { ExtractSpec } from '../types.js';
+import type { TlsTrust } from '../net/tls.js';
 
 /** What a worker thread is started with: the request and the plumbing, for all its phases. */
 export interface LoadWorkerData {
@@ -9,6 +10,8 @@ export interface LoadWorkerData {
   absoluteOrigin: number;
   /** scheme://host:port */
   origin: string;
+  /** --ca / --insecure, for the worker's TLS connections. */
+  trust?: TlsTrust;
   method: string;
   /** Path with the target's base path. */
   path: string;

@@ -27,7 +27,7 @@ try {
 const port = parentPort!;
 const clock = Clock.fromAbsolute(d.absoluteOrigin);
 const now = () => clock.now();
-const target = targetOf(d.origin);
+const target = { ...targetOf(d.origin), trust: d.trust };
 const request = encodeRequest(d.method, d.path, new URL(d.origin).host, d.headers, d.body, d.userAgent);
 const extractor = Object.keys(d.extract).length ? compileExtractors(d.extract) : undefined;
 const post = (m: FromWorker) => port.postMessage(m);

@@ -3,6 +3,7 @@
 // that accepted it (even while that worker is busy), a new connection goes to whichever worker
 // accepts it first.
 import { Client, Pool, type Dispatcher } from 'undici';
+import { undiciTlsOptions, type TlsTrust } from './tls.js';
 
 /** Where a request's connection facts land; pass one per request (see exchange()). */
 export interface ConnInfo {
@@ -49,8 +50,8 @@ export interface ProbeConnections {
   close(): Promise<void>;
 }
 
-export function probeConnections(origin: string, mode: { connection?: 'keep-alive' | 'new'; connections?: number; maxInFlight: number }): ProbeConnections {
-  const clientOptions = { pipelining: 1, keepAliveTimeout: 30_000 };
+export function probeConnections(origin: string, mode: { connection?: 'keep-alive' | 'new'; connections?: number; maxInFlight: number }, trust?: TlsTrust): ProbeConnections {
+  const clientOptions = { pipelining: 1, keepAliveTimeout: 30_000, ...undiciTlsOptions(trust) };
   if (mode.connections !== undefined && mode.connection !== 'new') {
     // A fixed set, used in turn: a request waits for its connection like a client with a
     // fixed keep-alive pool (or a proxy's upstream connections) would.

@@ -1,5 +1,6 @@
 // The target URL, parsed once (the scenario is validated before, so it parses): everything the
 // engine, the actors and the calibration need of it.
+import type { TlsTrust } from './tls.js';
 
 export interface Target {
   /** As the scenario gave it. */
@@ -14,9 +15,11 @@ export interface Target {
   tls: boolean;
   /** The Host header: host[:port] as in the URL. */
   hostHeader: string;
+  /** Certificates to trust (--ca, --insecure); the system's only when absent. */
+  trust?: TlsTrust;
 }
 
-export function parseTarget(url: string): Target {
+export function parseTarget(url: string, trust?: TlsTrust): Target {
   const u = new URL(url);
   const tls = u.protocol === 'https:';
   return {
@@ -27,5 +30,6 @@ export function parseTarget(url: string): Target {
     port: Number(u.port || (tls ? 443 : 80)),
     tls,
     hostHeader: u.host,
+    ...(trust ? { trust } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The target cannot be measured at all; a light module so that the CLI can report it without
 // loading the HTTP clients.
 import { faultKind } from '../protocols/faults.js';
+import { TLS_HINT } from './tls.js';
 
 /**
  * The target cannot be measured: nothing listens there ("is the server running?" only then), or
@@ -15,7 +16,7 @@ export class TargetUnreachableError extends Error {
     super(
       kind === 'refused' || code === 'connect timeout'
         ? `cannot reach ${target} (${code}): is the server running?`
-        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? ': check the certificate and the https:// in the target' : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
+        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? `: ${TLS_HINT}` : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
     );
     this.name = 'TargetUnreachableError';
   }

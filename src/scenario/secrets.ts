@@ -52,18 +52,19 @@ export function resolveSecrets(
     return value;
   };
   const resolved = walk(raw, []) as Record<string, unknown>;
-  // No prototype: a `--set __proto__=…` stays a key here, for the params check to refuse by name.
-  const outSet: Record<string, string> = Object.create(null) as Record<string, string>;
+  // Built from entries: a `--set __proto__=…` stays an own key here, for the params check to refuse by name.
+  const entries: [string, string][] = [];
   for (const [k, text] of Object.entries(set)) {
     const m = SET_REF.exec(text);
     if (!m) {
-      outSet[k] = text;
+      entries.push([k, text]);
       continue;
     }
     const v = take(m[1]!, () => ({ file, path: `--set ${k}`, message: `@env:${m[1]}: the environment variable ${m[1]} is not set (or empty)` }));
-    outSet[k] = v ?? '';
+    entries.push([k, v ?? '']);
     if (v !== undefined) secrets.params.push(k);
   }
+  const outSet: Record<string, string> = Object.fromEntries(entries);
   return { raw: resolved, set: outSet, secrets };
 }
 

@@ -58,6 +58,7 @@ test('the schema takes a placeholder wherever a param may stand, and still refus
     scenario({ kind: 'load', rate: undefined, connections: '${n}', path: '/delay?ms=${n}' }),
     scenario({ kind: 'sweep', rate: undefined, connections: '${steps}' }),
     scenario({ body: { file: 'body.json' }, method: 'POST' }),
+    scenario({}, { target: '${env:TARGET}' }), // a secret from the environment, where a string stands
     ...['1m30s', '1h2m', '2s500ms', '1 m 30 s', '1.5m', '250us'].map((d) => scenario({}, { duration: d })),
   ];
   for (const doc of accepted) assert.ok(validate(JSON.parse(JSON.stringify(doc))), `${JSON.stringify(doc)}: ${errors()}`);
@@ -67,6 +68,7 @@ test('the schema takes a placeholder wherever a param may stand, and still refus
     scenario({}, { duration: '1s1s' }),
     scenario({}, { duration: '$duration' }),
     scenario({ connections: '4' }), // a number as text is no placeholder
+    scenario({ connections: '${env:N}' }), // the environment gives text, never a number
     scenario({ kind: '${k}' }), // the kind is never substituted: it picks the schema
     scenario({ body: { path: 'x' } }),
   ];

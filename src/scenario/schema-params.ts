@@ -2,13 +2,14 @@
 // loader validates after it. So wherever a param may stand (any value but a `kind`, the params
 // themselves and $schema; keys are never substituted), the JSON Schema also accepts a placeholder:
 // a whole "${name}" for a number or a boolean (it keeps the param's type), a string holding one
-// ("/delay?ms=${ms}", "${d}s") where a string with a pattern or a list of choices is expected.
+// ("/delay?ms=${ms}", "${d}s", "${env:TARGET}") where a string with a pattern or a list of choices is expected.
 
 type Node = Record<string, unknown>;
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const WHOLE = { type: 'string', pattern: `^\\$\\{${NAME}\\}$`, description: 'A ${param} placeholder, replaced by the param\'s value before validation.' };
-const WITHIN = { type: 'string', pattern: `\\$\\{${NAME}\\}`, description: 'A string with ${param} placeholders, checked once they are replaced.' };
+// ${env:NAME} (src/scenario/secrets.ts) is replaced by text, so it stands only where a string does.
+const WITHIN = { type: 'string', pattern: `\\$\\{(env:)?${NAME}\\}`, description: 'A string with ${param} or ${env:NAME} placeholders, checked once they are replaced.' };
 const NOT_SUBSTITUTED = new Set(['kind', 'params', '$schema']);
 
 const isObject = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);

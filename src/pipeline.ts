@@ -9,6 +9,7 @@ import type { RunData } from './run-data/types.js';
 import type { Scenario } from './types.js';
 import { judge } from './verdicts/judge.js';
 import { withExpectations } from './expect/evaluate.js';
+import { maskSecrets } from './scenario/secrets.js';
 
 export async function execute(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   return (await executeRun(scenario, options)).result;
@@ -20,8 +21,9 @@ export async function executeRun(scenario: Scenario, options: RunOptions = {}): 
   return { data, result: resultOf(data) };
 }
 
-/** Analysis, verdicts and expectations of a run's data. */
+/** Analysis, verdicts and expectations of a run's data; values from the environment masked. */
 export function resultOf(data: RunData): RunResult {
   const analysis = analyse(data);
-  return withExpectations(buildResult(data, analysis, judge(analysis)), data.scenario.expect);
+  const s = data.scenario;
+  return maskSecrets(withExpectations(buildResult(data, analysis, judge(analysis)), s.expect, s.expectLines), s.secrets);
 }

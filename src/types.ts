@@ -1,6 +1,8 @@
 // The data that flows through wobbly's stages:
 // Scenario → (actors) → Sample → RunData → Analysis → Verdict[] → RunResult → report string.
 
+import type { Secrets } from './scenario/secrets.js';
+
 export type ParamValue = string | number | boolean;
 
 /** What to pull out of a response (or an SSE event) and count as an identity. */
@@ -125,6 +127,10 @@ export interface Scenario {
   server?: ServerSpec;
   /** Where it came from: a file path, or "builtin:<name>". */
   source: string;
+  /** Line of each of the file's expect: entries (for CI annotations). */
+  expectLines?: (number | undefined)[];
+  /** Values taken from the environment (${env:NAME}, --set x=@env:NAME): masked in every report. */
+  secrets?: Secrets;
 }
 
 /** One finished (or failed, or missed) request. Times are ms since the run's start, monotonic. */

@@ -1,11 +1,13 @@
-// Baselines: the Mann–Whitney U test (checked against SciPy's figures), tolerances, and the
-// comparison of two results (regression only when beyond the tolerance and not noise).
+// Baselines: the Mann–Whitney U test of wobbly diff (checked against SciPy's figures), tolerances,
+// and the comparison of results (synthetic runs with known distributions, seeded): a regression
+// only when the whole interval of the change lies beyond the tolerance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mannWhitneyGreater, mannWhitneyTwoSided, median, normalUpperTail, smallestP } from '../src/baseline/stats.js';
 import { comparedMetrics, defaultTolerances, parseTolerance } from '../src/baseline/tolerance.js';
-import { compareToBaseline, formatChange } from '../src/baseline/compare.js';
-import { actor, buckets, result } from './fixtures/results.js';
+import { baselineFile, compareToBaseline, formatChange, formatInterval } from '../src/baseline/compare.js';
+import { compareAb } from '../src/compare/ab.js';
+import { syntheticRun } from './fixtures/synthetic-runs.js';
 
 const close = (a: number, b: number, rel = 1e-6) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 
@@ -64,70 +66,78 @@ test('--max-regression: one tolerance, per-metric ones, off', () => {
   assert.throws(() => parseTolerance('p99=fast', defaultTolerances()), /p99: expected a percentage/);
 });
 
-const steady = [30.1, 30.4, 29.8, 30.6, 30.2, 29.9, 30.3, 30.0, 30.5, 29.7, 30.25, 30.45];
+const of = (c: ReturnType<typeof compareToBaseline>, metric: string) => c.comparisons.find((x) => x.metric === metric)!;
 
-function run(p50s: number[], rps = 40) {
-  const p50 = median(p50s);
-  return result(
-    {
-      probe: actor('probe', { requests: rps * 3, rps, latency: { p50, p90: p50 * 1.2, p99: p50 * 1.3, max: p50 * 1.4, mean: p50 }, timeline: buckets(p50s, rps / 4, 250) }),
-      heavy: actor('request', { requests: 1, rps: 0.3, latency: { p50: 1000, p90: 1000, p99: 1000, max: 1000, mean: 1000 }, timeline: buckets([1000], 1, 250) }),
-    },
-    [],
-    { durationMs: 3000, bucketMs: 250 },
-  );
-}
-
-test('the same figures: no regression, p-values near 1', () => {
-  const c = compareToBaseline(run(steady), run(steady.map((x) => x * 1.03).reverse()), defaultTolerances(), 'base.json');
-  assert.equal(c.pass, true);
-  assert.equal(c.regressions, 0);
-  const probe = c.comparisons.filter((x) => x.actor === 'probe');
-  assert.deepEqual(probe.map((x) => x.metric), ['rps', 'p50', 'p90', 'p99']);
-  for (const x of probe) assert.ok(x.test && x.test.p > 0.5, `${x.metric} p ${x.test?.p}`);
-  // 4 probe tests, Bonferroni; the single heavy request is too few buckets to test.
-  assert.equal(c.alphaPerTest, 0.05 / 4);
-  const heavy = c.comparisons.find((x) => x.actor === 'heavy' && x.metric === 'p50')!;
-  assert.equal(heavy.test, undefined);
-  assert.match(heavy.note!, /too few buckets with answers for a noise test \(1 and 1; at least 3 each\)/);
+test('the same server (another sample): no regression, every interval holds 0', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const c = compareToBaseline(syntheticRun({ seed }), syntheticRun({ seed: 100 + seed }), defaultTolerances(), 'base.json');
+    assert.equal(c.pass, true, `seed ${seed}: ${c.comparisons.map((x) => `${x.metric} ${formatInterval(x)}`).join(', ')}`);
+    assert.deepEqual(c.comparisons.map((x) => x.metric), ['rps', 'p50', 'p90', 'p99']);
+    for (const x of c.comparisons.filter((y) => y.metric !== 'rps')) assert.ok(x.interval![0] < 0.02 && x.interval![1] > -0.02, `seed ${seed} ${x.metric} ${formatInterval(x)}`);
+  }
 });
 
-test('50% slower: every latency metric regresses, with the figures', () => {
-  const c = compareToBaseline(run(steady), run(steady.map((x) => x * 1.5)), defaultTolerances(), 'base.json');
+test('50% slower: p50, p90, p99 regress, with the change, its interval and the smallest detectable change', () => {
+  const c = compareToBaseline(syntheticRun({ seed: 1 }), syntheticRun({ seed: 2, medianMs: 150 }), defaultTolerances(), 'base.json');
   assert.equal(c.pass, false);
-  const p50 = c.comparisons.find((x) => x.actor === 'probe' && x.metric === 'p50')!;
-  assert.equal(p50.regression, true);
-  close(p50.change, 0.5);
-  assert.equal(formatChange(p50), '+50.0%');
-  assert.equal(p50.test!.method, 'exact');
-  assert.equal(p50.test!.u, 144); // every bucket above every shifted baseline bucket
-  close(p50.test!.p, 1 / 2704156); // 1 / C(24, 12)
+  assert.equal(c.test, 'block-bootstrap');
+  assert.equal(c.alphaPerTest, 0.05 / 4);
+  close(c.confidence, 0.975);
   assert.deepEqual(c.comparisons.filter((x) => x.regression).map((x) => x.metric), ['p50', 'p90', 'p99']);
+  const p50 = of(c, 'p50');
+  assert.ok(Math.abs(p50.change - 0.5) < 0.1, `change ${p50.change}`);
+  assert.ok(p50.interval![0] > 0.1 && p50.interval![0] < p50.change && p50.change < p50.interval![1], formatInterval(p50));
+  assert.ok(p50.detectable! > 0.1 && p50.detectable! < 0.3, `detectable ${p50.detectable}`);
+  assert.deepEqual(p50.noise!.blocks, [12, 12]);
+  assert.equal(formatChange({ change: 0.5, dimension: 'duration' }), '+50.0%');
+  // rps did not change (the same number of answers per block).
+  assert.equal(of(c, 'rps').status, 'ok');
 });
 
-test('beyond the tolerance but noise: one slow bucket moves the max, not the test', () => {
-  const spiky = [...steady];
-  spiky[5] = 90;
-  const current = run(spiky);
-  current.actors.probe!.summary.latencyMs.max = 117;
-  const c = compareToBaseline(run(steady), current, parseTolerance('max=10%', defaultTolerances()), 'base.json');
-  const max = c.comparisons.find((x) => x.actor === 'probe' && x.metric === 'max')!;
-  assert.equal(max.beyondTolerance, true);
-  assert.equal(max.regression, false);
-  assert.ok(max.test!.p > 0.5, `p ${max.test!.p}`);
-  assert.match(max.note!, /not significantly \(could be noise\)/);
+test('dependence between neighbours widens the interval: a change the run cannot tell is not a regression', () => {
+  const loose = compareToBaseline(syntheticRun({ seed: 5 }), syntheticRun({ seed: 6, medianMs: 125 }), defaultTolerances(), 'b');
+  const tied = compareToBaseline(syntheticRun({ seed: 5, blockSigma: 0.2 }), syntheticRun({ seed: 6, medianMs: 125, blockSigma: 0.2 }), defaultTolerances(), 'b');
+  const w = (c: typeof loose) => of(c, 'p50').interval![1] - of(c, 'p50').interval![0];
+  assert.ok(w(tied) > 1.5 * w(loose), `${w(tied)} vs ${w(loose)}`);
+  assert.ok(of(tied, 'p50').detectable! > of(loose, 'p50').detectable!);
+  assert.equal(of(loose, 'p50').status, 'regression');
+  assert.notEqual(of(tied, 'p50').status, 'regression');
+});
+
+test('a repeat baseline: its runs\' spread widens the interval; the mean of the runs is the baseline', () => {
+  const base = [syntheticRun({ seed: 11, medianMs: 95 }), syntheticRun({ seed: 12, medianMs: 100 }), syntheticRun({ seed: 13, medianMs: 105 })];
+  const file = baselineFile(base);
+  assert.equal(file.baselineRuns!.length, 3);
+  const cur = syntheticRun({ seed: 14, medianMs: 100 });
+  const c = compareToBaseline(file, cur, defaultTolerances(), 'base.json');
+  assert.equal(c.baselineRuns, 3);
+  const single = compareToBaseline(base[1]!, cur, defaultTolerances(), 'base.json');
+  assert.ok(of(c, 'p50').noise!.betweenRuns! > 0.03, `between ${of(c, 'p50').noise!.betweenRuns}`);
+  assert.ok(of(c, 'p50').detectable! > of(single, 'p50').detectable!, 'wider than against one run');
   assert.equal(c.pass, true);
+  const geo = Math.exp((Math.log(base[0]!.actors.load!.summary.latencyMs.p50) + Math.log(base[1]!.actors.load!.summary.latencyMs.p50) + Math.log(base[2]!.actors.load!.summary.latencyMs.p50)) / 3);
+  // Measured on the blocks' 2-digit histograms: within 2% of the runs' own p50s.
+  close(of(c, 'p50').baseline, geo, 0.02);
+  // Twice as slow is a regression even so.
+  assert.equal(of(compareToBaseline(file, syntheticRun({ seed: 15, medianMs: 200 }), defaultTolerances(), 'b'), 'p50').status, 'regression');
 });
 
-test('throughput regresses when it drops; too few buckets never declare a regression', () => {
-  const slow = run(steady, 20);
-  const c = compareToBaseline(run(steady), slow, defaultTolerances(), 'base.json');
-  const rps = c.comparisons.find((x) => x.actor === 'probe' && x.metric === 'rps')!;
-  close(rps.change, -0.5);
-  assert.equal(rps.regression, true);
-  // Two buckets: a 50% slowdown cannot be told from noise.
-  const short = (p50s: number[]) => result({ probe: actor('probe', { requests: 20, rps: 10, latency: { p50: p50s[0] }, timeline: buckets(p50s, 10) }) }, [], { durationMs: 2000 });
-  const d = compareToBaseline(short([30, 30]), short([45, 45]), defaultTolerances(), 'base.json');
-  assert.equal(d.pass, true);
-  assert.match(d.comparisons.find((x) => x.metric === 'p50')!.note!, /beyond the tolerance, but too few buckets/);
+test('A/B pairs: B 50% slower regresses, B unchanged does not', () => {
+  const pairs = (slow: number) => [1, 2, 3].map((i) => ({ a: syntheticRun({ seed: 20 + i }), b: syntheticRun({ seed: 40 + i, medianMs: 100 * slow }) }));
+  const worse = compareAb(pairs(1.5), defaultTolerances());
+  assert.equal(worse.pass, false);
+  assert.equal(worse.baselineRuns, 3);
+  assert.ok(Math.abs(of(worse as ReturnType<typeof compareToBaseline>, 'p50').change - 0.5) < 0.1);
+  assert.equal(compareAb(pairs(1), defaultTolerances()).pass, true);
+});
+
+test('not tested, with the reason: a baseline without blocks, too short a run', () => {
+  const old = syntheticRun({ seed: 1 });
+  delete old.actors.load!.blocks;
+  const c = compareToBaseline(old, syntheticRun({ seed: 2, medianMs: 300 }), defaultTolerances(), 'old.json');
+  assert.equal(c.pass, true);
+  assert.equal(of(c, 'p50').status, 'not tested');
+  assert.match(of(c, 'p50').note!, /no per-block evidence/);
+  const short = compareToBaseline(syntheticRun({ seed: 1, blocks: 2 }), syntheticRun({ seed: 2, blocks: 2 }), defaultTolerances(), 'b');
+  assert.match(of(short, 'p50').note!, /2 steady time blocks, at least 3 needed/);
 });

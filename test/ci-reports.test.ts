@@ -17,7 +17,8 @@ import { compareToBaseline } from '../src/baseline/compare.js';
 import { defaultTolerances } from '../src/baseline/tolerance.js';
 import type { RunResult } from '../src/result/types.js';
 import { actor, buckets, result, sampleResult, stallVerdict } from './fixtures/results.js';
-import { tempDir } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
+import { syntheticRun } from './fixtures/synthetic-runs.js';
 
 const NASTY = 'a<b>&"quoted" \'single\' ]]> tab\there\nnew line \u0001 ctl \u{1F40D} lone \uD800 end';
 
@@ -46,7 +47,8 @@ test('JUnit: one testcase per expectation and verdict; detected fails, inconclus
   const xml = renderJunit(nastyResult());
   const parsed = wellFormed(xml);
   assert.ok(parsed.ok, parsed.error);
-  assert.match(xml, /<testsuites name="wobbly" tests="6" failures="3" errors="0" skipped="1"/);
+  assert.match(xml, /<testsuites name="wobbly" tests="6" failures="3" errors="0" time="4\.000">/);
+  assert.match(xml, /<testsuite name="wobbly\.fixture" tests="6" failures="3" errors="0" skipped="1" time="4\.000" timestamp="2026-01-01T00:00:00">/);
   assert.match(xml, /<testcase classname="wobbly\.fixture\.expectations" name="probe\.p99 &lt; 20ms" time="0">\n {6}<failure type="expectation" message="probe\.p99 &lt; 20ms: failed, actual 25 ms">/);
   assert.match(xml, /<testcase classname="wobbly\.fixture\.verdicts" name="serialized" time="0">\n {6}<skipped message="serialized inconclusive: could not tell"\/>/);
   // The attribute survives the round trip: newlines and tabs kept, forbidden characters replaced.
@@ -73,11 +75,16 @@ test('GitHub annotations: ::error per failure, ::warning per detected verdict, e
   assert.equal(escapeProperty('a: b, c%'), 'a%3A b%2C c%25');
   const r = nastyResult();
   r.scenario.source = 'scenarios/api.yaml';
+  r.expectations[0]!.line = 12;
   const lines = githubAnnotations(r).trimEnd().split('\n');
   assert.equal(lines.length, 3);
-  assert.equal(lines[0], '::error file=scenarios/api.yaml,title=wobbly fixture%3A expectation failed%3A probe.p99 < 20ms::probe.p99 < 20ms: failed, actual 25 ms');
+  assert.equal(lines[0], '::error file=scenarios/api.yaml,line=12,title=wobbly fixture%3A expectation failed%3A probe.p99 < 20ms::probe.p99 < 20ms: failed, actual 25 ms');
   assert.match(lines[1]!, /^::error file=scenarios\/api\.yaml,title=wobbly fixture%3A expectation failed%3A verdict\.pool-starvation == clear::/);
-  assert.match(lines[2]!, /^::warning file=scenarios\/api\.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' \]\]> tab\there%0Anew line/);
+  // A warning is one short line (control characters shown as escapes); the hint is in the step summary.
+  assert.equal(lines[2], `::warning file=scenarios/api.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' ]]> tab\there new line \\x01 ctl \u{1F40D} lone \\ud800 end (hint: see the step summary)`);
+  r.verdicts[0]!.summary = 'x'.repeat(900);
+  const long = githubAnnotations(r).trimEnd().split('\n')[2]!;
+  assert.ok(long.length < 320, `${long.length} characters`);
   // An absolute or built-in source names no file.
   r.scenario.source = '/abs/x.yaml';
   assert.doesNotMatch(githubAnnotations(r), /file=/);
@@ -99,19 +106,40 @@ test('terminal report and diff of a baseline comparison', () => {
       durationMs: 2000,
       bucketMs: 200,
     });
-  const base = run(1);
-  const slow = run(1.5);
+  const base = syntheticRun({ seed: 1, medianMs: 30, sigma: 0.1 });
+  const slow = syntheticRun({ seed: 2, medianMs: 45, sigma: 0.1 });
   slow.baseline = compareToBaseline(base, slow, defaultTolerances(), 'base.json');
   slow.pass = false;
   const text = renderTerminal(slow, { color: false });
   assert.match(text, /Baseline\nagainst base\.json \(run 2026-01-01T00:00:00\.000Z\); tolerances: rps 10%, p50 10%, p90 10%, p99 10%/);
-  assert.match(text, /api\s+p50\s+30 ms\s+45 ms\s+\+50\.0%\s+10%\s+5\.4e-6\s+REGRESSION/);
-  assert.match(text, /REGRESSION api\.p50: baseline 30 ms, now 45 ms \(\+50\.0%, tolerance 10%\); Mann–Whitney U on p50 per bucket \(10 vs 10 buckets, exact\): U = 100, p = 5\.4e-6 < 0\.0125/);
+  assert.match(text, /97\.5% intervals \(α = 0\.05 shared by 4 metric\(s\)\)/);
+  assert.match(text, /load\s+p50\s+\d\d ms\s+\d\d ms\s+\+\d\d\.\d%\s+\[\+\d\d\.\d%, \+\d\d\.\d%\]\s+10%\s+\+\d\d?\.\d%\s+REGRESSION/);
+  assert.match(text, /REGRESSION load\.p50: baseline \d\d ms, now \d\d ms \(\+\d\d\.\d%, tolerance 10%\); interval \[\+\d\d\.\d%, \+\d\d\.\d%\] \(97\.5%\), smallest detectable \+\d\d?\.\d%/);
   assert.match(text, /FAIL: 3 regressions against base\.json/);
-  const diff = renderDiff(base, slow, { color: false, names: ['a.json', 'b.json'] });
+  const diff = renderDiff(run(1), run(1.5), { color: false, names: ['a.json', 'b.json'] });
   assert.match(diff, /api\s+p50\s+30 ms\s+45 ms\s+\+50\.0%\s+1\.1e-5/);
   assert.match(diff, /api\s+rps\s+40 rps\s+40 rps\s+=\s+1 *\n/);
   assert.match(diff, /event-loop-stall\s+detected\s+detected/);
+});
+
+test('JUnit is valid against the Jenkins/Ant junit-10.xsd (xmllint), with a baseline, skipped and failed cases', () => {
+  const r = nastyResult();
+  const base = syntheticRun({ seed: 1 });
+  const cur = syntheticRun({ seed: 2, medianMs: 150 });
+  r.baseline = compareToBaseline(base, cur, defaultTolerances(), 'base.json');
+  r.startedAt = '2026-03-04T05:06:07.891Z';
+  const file = join(tempDir(), 'junit.xml');
+  writeFileSync(file, renderJunit(r));
+  const out = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit-10.xsd'), file], { encoding: 'utf8' });
+  assert.equal(out.error, undefined, 'xmllint must be installed (Debian: libxml2-utils; .ci/run installs it)');
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stderr, /validates/);
+  assert.match(renderJunit(r), /timestamp="2026-03-04T05:06:07"/);
+  // The schema has teeth: the old testsuites@skipped is rejected.
+  writeFileSync(file, renderJunit(r).replace('<testsuites name="wobbly"', '<testsuites name="wobbly" skipped="1"'));
+  const bad = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit-10.xsd'), file], { encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /skipped/);
 });
 
 test("README's GitHub Actions job is valid YAML and uses only flags `wobbly run` has", async () => {

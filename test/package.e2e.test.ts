@@ -43,12 +43,18 @@ test('the packed tarball installs without running a build or any install script'
   assert.doesNotMatch(installLog, /install-scripts|prepare/, 'npm reports no install script to approve');
 });
 
-test('the installed wobbly command answers --version and lists the built-in scenarios; so does a global install', () => {
+test('the installed wobbly command answers --version; a global install lists the built-in scenarios and runs the demo', () => {
   const local = execFileSync(join(dir, 'project/node_modules/.bin/wobbly'), ['--version'], { encoding: 'utf8' }).trim();
   assert.equal(local, pkg.version);
   npm(['install', '-g', '--prefer-offline', '--prefix', join(dir, 'global'), tarball], dir);
   const list = execFileSync(join(dir, 'global/bin/wobbly'), ['list'], { encoding: 'utf8' });
   assert.ok(list.split('\n').some((l) => l.startsWith('liveness-during-heavy ')), 'wobbly list names the built-in scenarios');
+  // The installed package runs the demo (its built-in target included) from any directory.
+  const demo = spawnSync(join(dir, 'global/bin/wobbly'), ['demo', '--only', 'liveness-during-heavy', '--json-dir', join(dir, 'demo')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(demo.status, 0, demo.stderr);
+  const stall = (JSON.parse(readFileSync(join(dir, 'demo/liveness-during-heavy.json'), 'utf8')) as { verdicts: { id: string; status: string; evidence: { longestStallMs: number } }[] }).verdicts.find((v) => v.id === 'event-loop-stall')!;
+  assert.equal(stall.status, 'detected');
+  assert.ok(stall.evidence.longestStallMs >= 1500 - 20 && stall.evidence.longestStallMs <= 1500 + 150, `the demo's 1.5 s block measured as ${stall.evidence.longestStallMs} ms`);
 });
 
 test('import("wobbly-cli") gives the typed API: a scenario parsed, run with progress callbacks, and its data analysed again', () => {

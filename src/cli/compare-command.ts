@@ -10,6 +10,9 @@ import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { exitCodeOf, runWithServer } from './run-command.js';
 import { writeHtml } from './html-output.js';
+import { abCompare } from '../compare/ab-command.js';
+import { maskSecrets } from '../scenario/secrets.js';
+import type { Tolerances } from '../baseline/tolerance.js';
 
 export interface CompareFlags {
   vary: string[];
@@ -21,9 +24,15 @@ export interface CompareFlags {
   serverEnv: Record<string, string>;
   serverReady?: string;
   quiet?: boolean;
+  /** A/B in one job (src/compare/ab-command.ts). */
+  serverA?: string;
+  serverB?: string;
+  maxRegression?: Tolerances;
+  env?: Record<string, string | undefined>;
 }
 
 export async function compareCommand(ref: string, flags: CompareFlags, io: Io): Promise<number> {
+  if (flags.serverA !== undefined || flags.serverB !== undefined) return abCommand(ref, flags, io);
   const problems: string[] = [];
   const varies: Vary[] = [];
   for (const v of flags.vary) {
@@ -34,8 +43,8 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   if (!flags.vary.length) problems.push('--vary: give at least one, e.g. --vary ANYIO_TOKENS=10,40,60');
   const repeat = Number(flags.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) problems.push(`--repeat: expected a whole number from 1 to 50, got "${flags.repeat}"`);
-  const base = await loadScenario(ref, { set: flags.set, server: Boolean(flags.server) });
-  await checkOutputs({ json: flags.json });
+  const base = await loadScenario(ref, { set: flags.set, server: Boolean(flags.server), env: flags.env });
+  await checkOutputs({ json: flags.json, html: flags.html });
   if (!base.server && !flags.server) problems.push(`${base.source}: compare restarts the server for every setting: give it a server: section or --server "CMD"`);
   if (problems.length) {
     for (const p of problems) io.err(`wobbly: ${p}\n`);
@@ -45,7 +54,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   const plans = [];
   for (const settings of combinations(varies)) {
     const paramSet = Object.fromEntries(Object.entries(settings).filter(([k]) => k in base.params));
-    plans.push({ settings, scenario: await loadScenario(ref, { set: { ...flags.set, ...paramSet }, server: Boolean(flags.server) }) });
+    plans.push({ settings, scenario: await loadScenario(ref, { set: { ...flags.set, ...paramSet }, server: Boolean(flags.server), env: flags.env }) });
   }
 
   const runs: CompareRun[] = [];
@@ -66,7 +75,7 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
         io.err(`wobbly: ${settingsLabel(plan.settings)}: the server went away during the run; that setting is left out\n`);
         continue;
       }
-      runs.push({ settings: plan.settings, result });
+      runs.push({ settings: plan.settings, result: maskSecrets(result, plan.scenario.secrets) });
     }
   }
   const rows = summariseRuns(runs);
@@ -77,4 +86,19 @@ export async function compareCommand(ref: string, flags: CompareFlags, io: Io): 
   if (flags.html) await writeHtml(flags.html, { kind: 'compare', compare: report }, io, flags.quiet);
   if (io.interrupt.aborted) return EXIT.interrupted;
   return runs.length ? EXIT.ok : EXIT.targetUnreachable;
+}
+
+async function abCommand(ref: string, flags: CompareFlags, io: Io): Promise<number> {
+  const problems: string[] = [];
+  if (!flags.serverA || !flags.serverB) problems.push('A/B: give both --server-a "CMD" and --server-b "CMD"');
+  if (flags.vary.length) problems.push('A/B: --vary does not go with --server-a/--server-b (compare settings, or two servers, not both)');
+  if (flags.server) problems.push('A/B: --server does not go with --server-a/--server-b');
+  const pairs = Number(flags.repeat);
+  if (!Number.isInteger(pairs) || pairs < 1 || pairs > 50) problems.push(`--repeat: expected a whole number of A/B pairs from 1 to 50, got "${flags.repeat}"`);
+  const scenario = await loadScenario(ref, { set: flags.set, server: true, env: flags.env });
+  if (problems.length) {
+    for (const p of problems) io.err(`wobbly: ${p}\n`);
+    return EXIT.badInput;
+  }
+  return abCompare(scenario, { serverA: flags.serverA!, serverB: flags.serverB!, pairs, serverEnv: flags.serverEnv, serverReady: flags.serverReady, maxRegression: flags.maxRegression, json: flags.json, quiet: flags.quiet }, io);
 }

@@ -1,22 +1,24 @@
 // The CLI: the only layer that touches `process` (argv, stdout, signals, exit codes).
+// Each command's code is imported when that command runs, so `wobbly --help` (or a typo) starts
+// about as fast as Node itself (bench/startup.ts): only commander and a few small modules load here.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
-import { TargetUnreachableError } from '../engine/preflight.js';
-import { ServerStartError, killAllLiveSync } from '../server/child-server.js';
+import { ServerStartError } from '../server/start-errors.js';
+import { killAllLiveSync } from '../server/live.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
-import { runCommand, type RunFlags } from './run-command.js';
-import { analyseCommand, type AnalyseFlags } from './analyse-command.js';
+import type { RunFlags } from './run-command.js';
+import type { AnalyseFlags } from './analyse-command.js';
 import { runSettings, terminalSettings } from './io.js';
-import { diffCommand } from './diff-command.js';
 import { InputError } from '../input-error.js';
 import { defaultTolerances, parseTolerance, type Tolerances } from '../baseline/tolerance.js';
-import { listCommand, validateCommand, reportCommand, schemaCommand, showCommand } from './small-commands.js';
-import { demoCommand } from './demo-command.js';
-import { compareCommand, type CompareFlags } from './compare-command.js';
-import { doctorCommand, type DoctorFlags } from './doctor-command.js';
-import { ONE_LINER_COMMAND, oneLinerCommand, routeOneLiner, type OneLinerCliFlags } from './oneliner-command.js';
+import type { CompareFlags } from './compare-command.js';
+import type { DoctorFlags } from './doctor-command.js';
+import { ONE_LINER_COMMAND, routeOneLiner } from './oneliner-route.js';
+import type { OneLinerCliFlags } from './oneliner-command.js';
+import type { MergeFlags } from './merge-command.js';
+import { parseFailOn, type FailOn } from './fail-on.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
@@ -36,6 +38,14 @@ function collectTolerance(value: string, previous: Tolerances | undefined): Tole
   }
 }
 
+function collectFailOn(value: string): FailOn {
+  try {
+    return parseFailOn(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 /** What `run` and the one-liner share: the JSON, the saved run data, expectations, CI reports and the server to start. */
 function runOptions(cmd: Command): Command {
   return cmd
@@ -46,6 +56,8 @@ function runOptions(cmd: Command): Command {
     .option('--baseline <file>', 'compare with a saved result; exit 1 on a regression beyond --max-regression that is not noise')
     .option('--max-regression <tolerance>', 'allowed regression against --baseline: "10%" (the default), per metric "p99=20%", "max=off" (repeatable)', collectTolerance)
     .option('--save-baseline <file>', 'write this run\'s result as a baseline for later runs (not when the run was cut short)')
+    .option('--repeat <k>', 'with --save-baseline: run K times and save all K runs (the baseline then knows its own run-to-run noise)')
+    .option('--fail-on <level>', '"detected": a detected verdict fails the run (exit 1); "inconclusive": a detected or inconclusive one does', collectFailOn)
     .option('--junit <file>', 'write a JUnit XML report (expectations, verdicts, baseline comparisons)')
     .option('--markdown <file>', 'write a Markdown summary')
     .option('--html <file>', 'write a self-contained HTML report with charts (one file, no network access when opened)')
@@ -94,10 +106,12 @@ export async function main(argv: string[]): Promise<number> {
     .description('Run a scenario (a file, or the name of a built-in one) against a target.')
     .argument('<scenario>', 'scenario file (YAML or JSON) or built-in name (see `wobbly list`)')
     .option('-t, --target <url>', 'base URL of the server under test (overrides the scenario\'s target)')
-    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {});
+    .option('-s, --set <name=value>', 'set a scenario param (repeatable)', collectSet, {})
+    .option('--shard <I/N>', 'run share I of N (0-based: 0/4 … 3/4) of every actor; save it with --raw and join the shards with `wobbly merge`')
+    .option('--start-at <iso-time>', 'wait after calibration until this wall-clock time (e.g. 2026-12-01T18:30:00Z), so that all shards start together');
   runOptions(run)
     .action(async (ref: string, opts: RunFlags) => {
-      code = await runCommand(ref, opts, io);
+      code = await (await import('./run-command.js')).runCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -112,16 +126,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-ready <path>', 'path that answers once the server is ready (default "/")')
     .option('--json <file>', 'write {schemaVersion, runs, recommended} to this file')
     .option('--html <file>', 'write a self-contained HTML report: the matrix as charts, and every run')
+    .option('--server-a <command>', 'A/B: the reference server ({port} as for --server); runs alternate A B A B … (--repeat pairs)')
+    .option('--server-b <command>', 'A/B: the changed server; exit 1 when it regressed beyond --max-regression')
+    .option('--max-regression <tolerance>', 'A/B: allowed regression of B against A, as for `wobbly run`', collectTolerance)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (ref: string, opts: CompareFlags) => {
-      code = await compareCommand(ref, opts, io);
+      code = await (await import('./compare-command.js')).compareCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
     .command('list')
     .description('List the built-in scenarios.')
     .action(async () => {
-      code = await listCommand(io);
+      code = await (await import('./small-commands.js')).listCommand(io);
     });
 
   program
@@ -129,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Print a built-in scenario (or a scenario file) as it is, to copy and adapt.')
     .argument('<scenario>', 'built-in name (see `wobbly list`) or file')
     .action(async (ref: string) => {
-      code = await showCommand(ref, io);
+      code = await (await import('./small-commands.js')).showCommand(ref, io);
     });
 
   program
@@ -140,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --target <url>', 'base URL the run would use')
     .option('-e, --expect <expr>', 'an expectation to check as well (repeatable)', collectList, [])
     .action(async (ref: string, opts: { set: Record<string, string>; target?: string; expect: string[] }) => {
-      code = await validateCommand(ref, opts, io);
+      code = await (await import('./small-commands.js')).validateCommand(ref, { ...opts, env: process.env }, io);
     });
 
   program
@@ -149,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<a.json>', 'the first result (e.g. the baseline)')
     .argument('<b.json>', 'the second result')
     .action(async (a: string, b: string) => {
-      code = await diffCommand(a, b, io);
+      code = await (await import('./diff-command.js')).diffCommand(a, b, io);
     });
 
   program
@@ -160,7 +177,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--only <names>', 'comma-separated scenario names to run').argParser((v) => v.split(',').map((s) => s.trim()).filter(Boolean)))
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (opts: { jsonDir?: string; html?: string; only?: string[]; quiet?: boolean }) => {
-      code = await demoCommand(opts, io);
+      code = await (await import('./demo-command.js')).demoCommand(opts, io);
     });
 
   program
@@ -169,7 +186,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<result.json>', 'a file written by --json (run, compare or doctor)')
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .action(async (file: string, opts: { html?: string }) => {
-      code = await reportCommand(file, io, opts);
+      code = await (await import('./small-commands.js')).reportCommand(file, io, opts);
     });
 
   program
@@ -179,16 +196,29 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<run-file>', 'a file written by --raw')
     .option('--json <file>', 'write the JSON result to this file (atomically)')
     .option('--html <file>', 'write a self-contained HTML report with charts, as `run --html` did')
+    .option('--fail-on <level>', 'as for `wobbly run`: "detected" or "inconclusive" verdicts fail it (exit 1)', collectFailOn)
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (file: string, opts: AnalyseFlags) => {
-      code = await analyseCommand(file, opts, io);
+      code = await (await import('./analyse-command.js')).analyseCommand(file, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('Merge the shards of one run (each saved with `wobbly run --shard I/N --raw FILE`) and analyse the whole: histograms, timelines and counts added, verdicts on the whole.')
+    .argument('<run-files...>', 'every shard\'s --raw file, once each')
+    .option('--json <file>', 'write the JSON result of the whole to this file (atomically)')
+    .option('--raw <file>', 'save the merged run data (for `wobbly analyse`)')
+    .option('--html <file>', 'write a self-contained HTML report of the whole')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (files: string[], opts: MergeFlags) => {
+      code = await (await import('./merge-command.js')).mergeCommand(files, opts, io);
     });
 
   program
     .command('schema')
     .description('Print the JSON Schema of scenario files (for editors).')
-    .action(() => {
-      code = schemaCommand(io);
+    .action(async () => {
+      code = (await import('./small-commands.js')).schemaCommand(io);
     });
 
   program
@@ -208,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})
     .option('--server-ready <path>', 'path that answers once the server is ready (default the document\'s path)')
     .action(async (url: string | undefined, opts: DoctorFlags) => {
-      code = await doctorCommand(url, opts, io);
+      code = await (await import('./doctor-command.js')).doctorCommand(url, opts, io);
     });
 
   const oneLiner = program
@@ -228,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--timeout <duration>', 'per-request timeout (ab -s, hey -t); default 60s');
   runOptions(oneLiner)
     .action(async (url: string, opts: OneLinerCliFlags) => {
-      code = await oneLinerCommand(url, opts, io);
+      code = await (await import('./oneliner-command.js')).oneLinerCommand(url, opts, io);
     });
   program.addHelpText('after', '\nOne-liner (ab/hey style):\n  wobbly <URL> [-n N] [-c C] [-t 30s] [--probe /health] …   (`wobbly <URL> --help` lists its flags)\n');
 
@@ -258,7 +288,8 @@ function handleError(err: unknown, io: Io): number {
     io.err(`wobbly: ${err.message}\n`);
     return EXIT.badInput;
   }
-  if (err instanceof TargetUnreachableError) {
+  // By name: the class lives beside the HTTP clients, which a command loads only when it runs.
+  if (err instanceof Error && err.name === 'TargetUnreachableError') {
     io.err(`wobbly: ${err.message}\n`);
     return EXIT.targetUnreachable;
   }

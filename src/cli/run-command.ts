@@ -13,8 +13,10 @@ import type { Scenario } from '../types.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
 import { progressLine } from './progress.js';
-import { baselineGate, writeCiReports, type CiFlags } from './ci.js';
+import { maskSecrets } from '../scenario/secrets.js';
+import { baselineGate, parseRepeat, repeatedBaseline, writeCiReports, type CiFlags } from './ci.js';
 import { writeHtml } from './html-output.js';
+import { shardPlan, shardData, type ShardPlan } from './shard-flags.js';
 
 export interface RunFlags extends CiFlags {
   target?: string;
@@ -29,14 +31,23 @@ export interface RunFlags extends CiFlags {
   serverEnv?: Record<string, string>;
   serverReady?: string;
   expect?: string[];
+  /** `--shard I/N` (0-based) and `--start-at ISO`: see src/shard/. */
+  shard?: string;
+  startAt?: string;
+  /** The environment for ${env:NAME} in scenarios (main.ts passes the process's). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<number> {
-  const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect };
-  const scenario = await loadScenario(ref, load);
+  const load: LoadOptions = { set: flags.set, target: flags.target, server: Boolean(flags.server), expect: flags.expect, env: flags.env };
+  const plan = shardPlan(flags, new Date()); // bad --shard/--start-at: exit 2, nothing sent
+  const loaded = await loadScenario(ref, load);
+  const scenario = plan.split(loaded);
   await checkOutputs(flags); // before the server starts and before any request: a bad path is exit 2
   const gate = await baselineGate(scenario, flags); // before the server starts: a bad baseline is exit 2
-  const result = await runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, flags, io, gate);
+  const once = (f: CiFlags) => runWithServer(scenario, { command: flags.server, env: flags.serverEnv, readyPath: flags.serverReady, explicitTarget: Boolean(flags.target) }, { ...flags, ...f, plan }, io, gate);
+  const k = parseRepeat(flags.repeat, flags);
+  const result = k > 1 ? await repeatedBaseline(k, flags, io, once) : await once(flags);
   return exitCodeOf(result);
 }
 
@@ -44,14 +55,14 @@ export async function runCommand(ref: string, flags: RunFlags, io: Io): Promise<
 export async function runWithServer(
   scenario: Scenario,
   overrides: ServerOverrides,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean },
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { announceServer?: boolean; plan?: ShardPlan },
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
   const launched = await launchTarget(scenario, { ...overrides, interrupt: io.interrupt });
   const server = launched.server;
   try {
-    if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${launched.command}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
+    if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${maskSecrets(launched.command, scenario.secrets)}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);
     return await runAndReport(launched.scenario, flags, io, (result) => {
       if (launched.interrupted) result.server = { command: launched.command!, pid: launched.interrupted.pid, port: launched.port };
       if (!server) return finish?.(result);
@@ -76,21 +87,24 @@ export async function runWithServer(
 
 export async function runAndReport(
   scenario: Scenario,
-  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags,
+  flags: Pick<RunFlags, 'json' | 'html' | 'raw' | 'quiet'> & CiFlags & { plan?: ShardPlan },
   io: Io,
   /** Adds to the result before it is written: the server's facts, the baseline comparison. */
   annotate?: (result: RunResult) => RunResult | void,
 ): Promise<RunResult> {
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
   let run: Awaited<ReturnType<typeof executeRun>>;
+  const before = await flags.plan?.beforeRun(scenario, io.interrupt);
   try {
-    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice });
+    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}) });
   } finally {
     progress?.clear();
   }
+  if (flags.plan && before) run.data.shard = shardData(flags.plan, before, run.data);
   const result = annotate?.(run.result) ?? run.result;
   // The server's facts go with the data: `wobbly analyse` reports them as the run did.
-  if (flags.raw !== undefined) await writeRunData(flags.raw, { ...run.data, ...(result.server ? { server: result.server } : {}) }, io.out);
+  // Saved with the secrets masked, as everything else (the analysis reads no secret).
+  if (flags.raw !== undefined) await writeRunData(flags.raw, maskSecrets({ ...run.data, ...(result.server ? { server: result.server } : {}) }, scenario.secrets), io.out);
   await writeAndShow(result, flags, io);
   await writeCiReports(result, flags, io);
   return result;
@@ -107,7 +121,7 @@ export async function writeAndShow(result: RunResult, flags: OutputFlags & { qui
 }
 
 /** `--raw FILE`: gzip'd; `--raw -`: plain JSON on stdout (`wobbly analyse` reads both). */
-async function writeRunData(path: string, data: RunData, stdout: (text: string) => void): Promise<void> {
+export async function writeRunData(path: string, data: RunData, stdout: (text: string) => void): Promise<void> {
   if (path === STDOUT) stdout(JSON.stringify(data) + '\n');
   else await writeFileAtomic(path, encodeRunData(data));
 }

@@ -31,9 +31,9 @@ export async function showCommand(ref: string, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-export async function validateCommand(ref: string, opts: { set: Record<string, string>; target?: string; expect?: string[] }, io: Io): Promise<number> {
+export async function validateCommand(ref: string, opts: { set: Record<string, string>; target?: string; expect?: string[]; env?: Record<string, string | undefined> }, io: Io): Promise<number> {
   // The target is not needed to validate: a placeholder keeps "target missing" from hiding the rest.
-  const s = await loadScenario(ref, { set: opts.set, target: opts.target ?? 'http://127.0.0.1', expect: opts.expect });
+  const s = await loadScenario(ref, { set: opts.set, target: opts.target ?? 'http://127.0.0.1', expect: opts.expect, env: opts.env });
   const actors = s.actors.map((a) => `${a.name} (${a.kind} ${a.method} ${a.path})`).join(', ');
   io.out(`${s.source}: ok — "${s.name}", ${formatMs(s.durationMs)}, actors: ${actors}\n`);
   if (s.expect.length) io.out(`expectations: ${s.expect.join('; ')}\n`);

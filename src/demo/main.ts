@@ -8,7 +8,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createDemoServer, DEMO_USAGE, parseDemoArgs, readyLine, type DemoMainOptions } from './target.js';
+import { createDemoServer, DEMO_USAGE, parseDemoArgs, readyLine, slowdownFromEnv, type DemoMainOptions } from './target.js';
 
 const parsed = parseDemoArgs(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -28,7 +28,7 @@ function fail(message: string, code = 1): never {
 
 /** Starts one server in this process; resolves with the bound port. */
 function serve(opts: DemoMainOptions): Promise<{ server: Server; port: number }> {
-  const server = createDemoServer({ pool: opts.pool, pid: process.pid, onError: (message) => process.stderr.write(`wobbly-demo-target: ${message}\n`) });
+  const server = createDemoServer({ pool: opts.pool, pid: process.pid, slowdown: slowdownFromEnv(process.env), onError: (message) => process.stderr.write(`wobbly-demo-target: ${message}\n`) });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -21,6 +21,14 @@ export interface DemoTargetOptions {
   maxMs?: number;
   /** Largest accepted `events` query value (default 10 000). */
   maxEvents?: number;
+  /** Every `ms` wait of /heavy, /async, /pool and /blocking takes this many times longer (default 1): a regression to gate on. */
+  slowdown?: number;
+}
+
+/** DEMO_SLOWDOWN=1.25: a 25% slower target (bench/gating.ts); anything but a number ≥ 1 is ignored. */
+export function slowdownFromEnv(env: Record<string, string | undefined>): number {
+  const n = Number(env.DEMO_SLOWDOWN);
+  return Number.isFinite(n) && n >= 1 && n <= 100 ? n : 1;
 }
 
 /** Command-line options of `node dist/src/demo/main.js`. */
@@ -242,6 +250,7 @@ export function createDemoHandler(opts: DemoTargetOptions): DemoHandler {
   const tid = loopThreadId(pid);
   const maxMs = opts.maxMs ?? 60_000;
   const maxEvents = opts.maxEvents ?? 10_000;
+  const slow = opts.slowdown ?? 1;
   const pool = new SlotPool(opts.pool);
   const threads = new SimulatedThreadPool(opts.threadIds ?? DEFAULT_THREAD_IDS);
 
@@ -321,20 +330,20 @@ export function createDemoHandler(opts: DemoTargetOptions): DemoHandler {
         text(res, 200, 'OK');
         return;
       case '/heavy': {
-        const ms = numberParam(q, 'ms', 1000, maxMs);
+        const ms = numberParam(q, 'ms', 1000, maxMs) * slow;
         const blocked = busyWait(ms);
         json(res, { pid, blockedMs: round1(blocked) });
         return;
       }
       case '/async': {
-        const ms = numberParam(q, 'ms', 200, maxMs);
+        const ms = numberParam(q, 'ms', 200, maxMs) * slow;
         const t0 = performance.now();
         await delay(ms);
         json(res, { pid, sleptMs: round1(performance.now() - t0) });
         return;
       }
       case '/pool': {
-        const ms = numberParam(q, 'ms', 200, maxMs);
+        const ms = numberParam(q, 'ms', 200, maxMs) * slow;
         const t0 = performance.now();
         const slot = await pool.acquire();
         const waited = performance.now() - t0;
@@ -347,7 +356,7 @@ export function createDemoHandler(opts: DemoTargetOptions): DemoHandler {
         return;
       }
       case '/blocking': {
-        const ms = numberParam(q, 'ms', 200, maxMs);
+        const ms = numberParam(q, 'ms', 200, maxMs) * slow;
         const blocked = sleepBlocking(ms);
         json(res, { pid, blockedMs: round1(blocked) });
         return;

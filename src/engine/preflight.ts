@@ -9,24 +9,8 @@ import type { Calibration } from '../run-data/types.js';
 import { VERSION } from '../version.js';
 import { faultKind } from '../protocols/faults.js';
 
-/**
- * The target cannot be measured: nothing listens there ("is the server running?" only then), or
- * it answers every calibration request with a fault (malformed HTTP, a reset, a TLS error).
- */
-export class TargetUnreachableError extends Error {
-  constructor(
-    readonly target: string,
-    readonly code: string,
-  ) {
-    const kind = faultKind(code);
-    super(
-      kind === 'refused' || code === 'connect timeout'
-        ? `cannot reach ${target} (${code}): is the server running?`
-        : `${target} is listening, but every request before the run failed (${code}${kind === 'tls' ? ': check the certificate and the https:// in the target' : kind === 'malformed-http' ? ': the answer is not valid HTTP/1.1' : ''})`,
-    );
-    this.name = 'TargetUnreachableError';
-  }
-}
+export { TargetUnreachableError } from '../net/unreachable.js';
+import { TargetUnreachableError } from '../net/unreachable.js';
 
 /** A TCP connect to the target's host and port: no HTTP request is sent. */
 export function checkReachable(target: Target, timeoutMs = 3000): Promise<void> {

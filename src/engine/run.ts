@@ -28,6 +28,8 @@ export interface RunOptions {
    * with it, under 40 ms. Without probes the load runs at normal priority, at full speed.
    */
   loadNice?: number;
+  /** Wall-clock time to start at, after preflight and calibration (`--start-at`: shards start together). */
+  startAt?: Date;
 }
 
 export const DEFAULT_LOAD_NICE = 10;
@@ -55,6 +57,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
   checkCalibrationAnswers(scenario.target, scenario.actors, calibration);
 
+  if (options.startAt) await untilWallClock(options.startAt, interrupt);
   const clock = new Clock();
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // one listener per request in flight
@@ -156,4 +159,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const toDeadline = !scenario.endWhenDone && scenario.actors.some((a) => a.kind === 'probe');
   record.durationMs = record.stoppedBy ? clock.now() : toDeadline ? scenario.durationMs : Math.min(clock.now(), scenario.durationMs);
   return settle(record);
+}
+
+/** Resolves at wall-clock time `at` (at once if it has passed), or when interrupted. */
+function untilWallClock(at: Date, interrupt: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      interrupt.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, at.getTime() - Date.now()));
+    interrupt.addEventListener('abort', done, { once: true });
+  });
 }

@@ -51,13 +51,15 @@ export function evaluateExpectation(e: Expectation, result: RunResult): Expectat
 }
 
 /** Check expectation texts (validated before the run) against a result; sets expectations (with the numbers found) and pass. */
-export function withExpectations(result: RunResult, texts: string[]): RunResult {
+/** lines: each expectation's line in the scenario file (for annotations), when it has one. */
+export function withExpectations(result: RunResult, texts: string[], lines: readonly (number | undefined)[] = []): RunResult {
   const actors = Object.entries(result.actors).map(([name, a]) => ({ name, kind: a.kind }));
-  const expectations = texts.map((t): ExpectationResult => {
+  const expectations = texts.map((t, i): ExpectationResult => {
     const e = parseExpectation(t, { actors });
     const c = check(e, result);
     const found = 'notMeasured' in c.measured ? {} : c.measured; // the reason is in actual
-    return { expr: e.text, pass: c.pass, actual: actualText(c.measured), ...found };
+    const line = lines[i];
+    return { expr: e.text, pass: c.pass, actual: actualText(c.measured), ...found, ...(line !== undefined ? { line } : {}) };
   });
   return { ...result, expectations, pass: result.pass && expectations.every((x) => x.pass) };
 }

@@ -7,7 +7,9 @@ import { NO_COUNTS, summarise } from '../result/build.js';
 import type { ActorResult } from '../result/types.js';
 import { formatMs } from '../format.js';
 
-export type Dimension = 'duration' | 'rate' | 'ratio' | 'count';
+import type { Dimension } from './dimension.js';
+
+export type { Dimension } from './dimension.js';
 
 export interface Metric {
   /** As written in expressions and tables: "p99", "rps", "latencyMs.mean", "errorRate". */

@@ -60,6 +60,12 @@ export class Timeline {
     if (d.latency) b.latency.addEncoded(d.latency);
   }
 
+  /** The buckets that lie wholly inside the run, empty ones included (the baseline's blocks). */
+  wholeBuckets(runMs: number): OpenBucket[] {
+    const n = Math.floor((runMs + 1) / this.bucketMs);
+    return Array.from({ length: n }, (_, i) => this.buckets[i] ?? { count: 0, failures: 0, latency: new LatencyHistogram('coarse') });
+  }
+
   toData(): TimelineData {
     const buckets: TimelineData['buckets'] = [];
     this.buckets.forEach((b, i) => {

@@ -1,6 +1,8 @@
-// GitHub Actions workflow commands: an ::error annotation for each failed expectation and each
-// regression, a ::warning for each detected verdict. Escaped as the runner expects: in the message
-// %, CR and LF; in property values also ":" and ",". Pure: result → lines for stdout.
+// GitHub Actions workflow commands: an ::error annotation for each failed expectation (with the
+// file and line of its expect: entry), each regression and each verdict --fail-on names, a
+// one-line ::warning for each other detected verdict (its hint is in the step summary). Escaped as
+// the runner expects: in the message %, CR and LF; in property values also ":" and ",".
+// Pure: result → lines for stdout.
 import type { RunResult } from '../result/types.js';
 import { failuresOf } from './outcome.js';
 import { githubData as escapeData, githubProperty as escapeProperty } from './escape.js';
@@ -22,12 +24,23 @@ function fileOf(r: RunResult): string | undefined {
   return s && !s.startsWith('/') && !s.startsWith('builtin:') && !/^[A-Za-z]:[\\/]/.test(s) ? s : undefined;
 }
 
+/** Annotations show in a pull request's diff: keep them to a line. */
+export const WARNING_CHARS = 200;
+
+function oneLine(s: string): string {
+  const line = s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return line.length > WARNING_CHARS ? `${line.slice(0, WARNING_CHARS - 1)}…` : line;
+}
+
 export function githubAnnotations(r: RunResult): string {
   const file = fileOf(r);
   let out = '';
-  for (const f of failuresOf(r)) out += command('error', { file, title: `wobbly ${r.scenario.name}: ${f.title}` }, f.message);
-  for (const v of r.verdicts.filter((x) => x.status === 'detected')) {
-    out += command('warning', { file, title: `wobbly ${r.scenario.name}: ${v.id} detected` }, `${v.summary}\nHint: ${v.hint}`);
+  for (const f of failuresOf(r)) {
+    out += command('error', { file, line: file && f.line !== undefined ? String(f.line) : undefined, title: `wobbly ${r.scenario.name}: ${f.title}` }, f.message);
+  }
+  const failing = new Set(r.failOn?.verdicts ?? []);
+  for (const v of r.verdicts.filter((x) => x.status === 'detected' && !failing.has(x.id))) {
+    out += command('warning', { file, title: `wobbly ${r.scenario.name}: ${v.id} detected` }, `${oneLine(v.summary)} (hint: see the step summary)`);
   }
   return out;
 }

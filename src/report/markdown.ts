@@ -1,10 +1,10 @@
 // A Markdown summary of a run (for --markdown and GitHub's step summary): outcome, expectations,
 // baseline comparison, verdicts, actors. Pure: result → string.
-import { formatChange, formatP } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/compare.js';
 import { formatValue } from '../expect/metrics.js';
 import type { RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';
-import { comparisonStatus } from './baseline-text.js';
+import { baselineHow, comparisonStatus, detectableText } from './baseline-text.js';
 import { outcomeLine, testText, toleranceText } from './outcome.js';
 import { markdownCode, markdownText } from './escape.js';
 
@@ -21,7 +21,7 @@ const ICON = { pass: '✅', fail: '❌', detected: '🔴', inconclusive: '🟡',
 
 export function renderMarkdown(r: RunResult): string {
   const out: string[] = [];
-  const gated = r.expectations.length > 0 || r.baseline !== undefined;
+  const gated = r.expectations.length > 0 || r.baseline !== undefined || r.failOn !== undefined;
   out.push(`### wobbly: ${mdCell(r.scenario.name)}${gated ? ` ${r.pass ? ICON.pass : ICON.fail}` : ''}`, '');
   out.push(`Target \`${r.target}\` · ran ${formatMs(r.durationMs)} from ${r.startedAt} · wobbly ${r.tool.version}${r.partial ? ` · **partial result** (${r.stoppedBy ?? 'stopped early'})` : ''}`, '');
   if (gated) out.push(`**${mdCell(outcomeLine(r))}**`, '');
@@ -34,12 +34,13 @@ export function renderMarkdown(r: RunResult): string {
   const b = r.baseline;
   if (b) {
     out.push('#### Baseline', '');
-    out.push(`Against \`${mdCell(b.file)}\` (run ${b.baselineStartedAt}). ${mdCell(b.method)}; α = ${b.alpha}, ${formatP(b.alphaPerTest)} per test (Bonferroni).`, '');
+    out.push(`Against \`${mdCell(b.file)}\` (run ${b.baselineStartedAt}). ${mdCell(baselineHow(b))}.`, '');
     const rows = b.comparisons.map((c) => {
       const v = (x: number) => formatValue(x, c.dimension);
-      return [c.regression ? ICON.fail : ICON.pass, `${mdCell(c.actor)}.${c.metric}`, v(c.baseline), v(c.current), formatChange(c), toleranceText(c), c.test ? formatP(c.test.p) : '–', mdCell(comparisonStatus(c))];
+      const icon = c.regression ? ICON.fail : c.status === 'inconclusive' ? ICON.inconclusive : ICON.pass;
+      return [icon, `${mdCell(c.actor)}.${c.metric}`, v(c.baseline), v(c.current), formatChange(c), formatInterval(c), toleranceText(c), detectableText(c), mdCell(comparisonStatus(c))];
     });
-    out.push(...mdTable(['', 'metric', 'baseline', 'now', 'change', 'tolerance', 'p', ''], rows, [2, 3, 4, 5, 6]), '');
+    out.push(...mdTable(['', 'metric', 'baseline', 'now', 'change', 'interval', 'tolerance', 'detectable', ''], rows, [2, 3, 4, 5, 6, 7]), '');
     for (const c of b.comparisons.filter((x) => x.regression)) out.push(`- **Regression** ${mdCell(`${c.actor}.${c.metric}`)}: ${mdCell(testText(c, b))}`);
     for (const n of b.notes) out.push(`- ${mdCell(n)}`);
     if (b.notes.length || b.regressions) out.push('');

@@ -165,7 +165,7 @@ export function renderTerminal(r: RunResult, opts: TerminalOptions): string {
     for (const e of r.expectations) parts.push(`  ${paint(opts.color, e.pass ? 32 : 31, e.pass ? 'pass' : 'FAIL')}  ${e.expr}  (actual ${e.actual})`);
   }
   if (r.baseline) parts.push('', bold('Baseline'), baselineBlock(r.baseline, opts.color));
-  if (r.expectations.length || r.baseline) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
+  if (r.expectations.length || r.baseline || r.failOn) parts.push('', paint(opts.color, r.pass ? 32 : 31, outcomeLine(r)));
   return parts.join('\n') + '\n';
 }
 // Kept for callers that took them from here.

@@ -14,6 +14,7 @@ import type { ActorResult, ExpectationResult, RunResult } from './types.js';
 import { streamSummary } from './stream-summary.js';
 import { phaseResult, sweepResult } from './load-summary.js';
 import { inFlightWindows, latencyDistribution, latencyHistogramBuckets, requestPoints } from './chart-data.js';
+import { toBlocks } from '../baseline/blocks.js';
 
 /** Counts with nothing in them: the shape of every actor summary (expectations read its fields). */
 export const NO_COUNTS: CountsData = { requests: 0, failures: 0, unfinished: 0, bytes: 0, statusCodes: [], errors: [], latency: null };
@@ -46,11 +47,14 @@ export function buildResult(data: RunData, analysis: Analysis, verdicts: Verdict
   for (const a of data.actors) {
     const name = a.name;
     const spec = specs.get(name)!;
+    const timeline = Timeline.fromData(a.timeline);
     const result: ActorResult = {
       kind: spec.kind,
       request: requestLabel(spec),
       summary: summarise(a.counts, data.durationMs),
-      timeline: Timeline.fromData(a.timeline).toJSON(data.durationMs),
+      timeline: timeline.toJSON(data.durationMs),
+      // From the saved per-bucket histograms, so `wobbly analyse` gives the same blocks.
+      blocks: toBlocks(timeline.wholeBuckets(data.durationMs), a.timeline.bucketMs),
       identities: Object.fromEntries(a.identities.map(([field, counts]) => [field, Object.fromEntries([...counts].sort((x, y) => y[1] - x[1]))])),
     };
     const latency = LatencyHistogram.fromData(a.counts.latency);

@@ -2,7 +2,8 @@
 // of the reporters (so `wobbly report result.json` re-renders any saved run).
 import type { TimelineBucket } from '../metrics/timeline.js';
 import type { Verdict } from '../types.js';
-import type { BaselineComparison } from '../baseline/compare.js';
+import type { BaselineComparison } from '../baseline/types.js';
+import type { BlockData } from '../baseline/blocks.js';
 
 export interface LatencySummary {
   p50: number;
@@ -31,6 +32,8 @@ export interface ActorResult {
   request: string;
   summary: ActorSummary;
   timeline: TimelineBucket[];
+  /** The run's time blocks with their latency histograms: what a later run's baseline comparison needs. */
+  blocks?: BlockData;
   identities: Record<string, Record<string, number>>;
   /** Probe actors: how stalls were judged. */
   probe?: { ratePerSec: number; unloadedP99Ms: number; stallThresholdMs: number; missed: number };
@@ -192,6 +195,8 @@ export interface ExpectationResult {
   pass: boolean;
   /** What was found, as the reports print it: "25 ms", "99.5 rps", "0.5%", "detected", "not measured (…)". */
   actual: string;
+  /** Line of the expect: entry in the scenario file (none for --expect). */
+  line?: number;
   /** The measured number in its unit (ms, requests per second, a fraction 0..1, a count): for scripts. */
   value?: number;
   unit?: 'ms' | 'rps' | 'ratio' | 'count';
@@ -236,5 +241,7 @@ export interface RunResult {
   baseline?: BaselineComparison;
   /** For charts: what was in flight when (requests, load phases), at most 200. */
   inFlight?: InFlightResult[];
+  /** With --fail-on: the verdicts that made the run fail. */
+  failOn?: { level: 'detected' | 'inconclusive'; verdicts: string[] };
   pass: boolean;
 }

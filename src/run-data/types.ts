@@ -201,4 +201,39 @@ export interface RunData {
   /** In the scenario's order. */
   actors: ActorData[];
   server?: ServerFacts;
+  /** Set by `wobbly run --shard I/N`: which share of the run this is (see src/shard/). */
+  shard?: ShardData;
+  /** Set by `wobbly merge`: the shards this run was merged from, by index. */
+  mergedFrom?: MergedShard[];
+}
+
+/** How far a shard's wall clock is from the target's, estimated from its Date header (1 s resolution). */
+export interface ClockOffset {
+  method: 'date-header';
+  /** Target clock − this clock (ms), the middle of the interval the round trips allow. */
+  offsetMs: number;
+  /** Half the width of that interval: the offset is offsetMs ± uncertaintyMs. */
+  uncertaintyMs: number;
+  roundTrips: number;
+}
+
+export interface ShardData {
+  /** 0-based. */
+  index: number;
+  count: number;
+  /** The scenario before the split: what `wobbly merge` checks the shards against and analyses the whole by. */
+  whole: Scenario;
+  /** --start-at, or null. */
+  requestedStartAt: string | null;
+  /** startedAt − requestedStartAt (ms): how late this shard started; null without --start-at. */
+  startSkewMs: number | null;
+  /** null: not measured (the target sent no usable Date header). */
+  clockOffset: ClockOffset | null;
+}
+
+export interface MergedShard extends Omit<ShardData, 'whole'> {
+  file: string;
+  startedAt: string;
+  /** Where its time 0 lies on the merged run's clock (ms, from the wall-clock starts). */
+  shiftMs: number;
 }

@@ -15,6 +15,7 @@ import { closest, formatPath, ScenarioError, type PathSegment, type Problem } fr
 import { checkExtractSpec } from '../protocols/extract.js';
 import { limitProblems } from './limits.js';
 import { paramEnvName, quoteParamsInCommand } from '../server/command-params.js';
+import { resolveSecrets } from './secrets.js';
 import { expectationProblems } from '../expect/check.js';
 import type { ActorSpec, ExtractSpec, ParamValue, Scenario } from '../types.js';
 
@@ -23,6 +24,8 @@ export interface LoadOptions {
   set?: Record<string, string>;
   /** --target URL */
   target?: string;
+  /** The environment ${env:NAME} and @env:NAME read from (the CLI's; none: every such reference is a problem). */
+  env?: Record<string, string | undefined>;
   /** --expect EXPR, checked with the file's own expect: and added after them. */
   expect?: string[];
   /** --server CMD was given: without a target, the server's free port is the target. */
@@ -114,8 +117,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   }
   const rawObject = raw as Record<string, unknown>;
 
-  const params = resolveParams(rawObject.params, options.set ?? {}, file, problems, lineOf);
-  const substituted = substitute(rawObject, params, [], file, problems, lineOf) as Record<string, unknown>;
+  // ${env:NAME} and --set x=@env:NAME first (src/scenario/secrets.ts); the CLI passes its environment.
+  const fromEnv = resolveSecrets(rawObject, options.set ?? {}, options.env ?? {}, file, problems, lineOf);
+  const params = resolveParams(fromEnv.raw.params, fromEnv.set, file, problems, lineOf);
+  const substituted = substitute(fromEnv.raw, params, [], file, problems, lineOf) as Record<string, unknown>;
 
   checkExtracts(substituted, file, problems, lineOf);
   const parsed = scenarioSchema.safeParse(substituted);
@@ -133,7 +138,9 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   const reported = new Set(problems.map((p) => p.path));
   problems.push(...limitProblems(parsed.data, file, lineOf).filter((p) => !reported.has(p.path)));
   problems.push(...expectationProblems(scenario, options.expect ?? [], file, lineOf));
+  scenario.expectLines = scenario.expect.map((_, i) => lineOf(['expect', i]));
   scenario.expect.push(...(options.expect ?? []));
+  if (fromEnv.secrets.values.length) scenario.secrets = fromEnv.secrets;
   if (problems.length) throw new ScenarioError(sortProblems(problems));
   return scenario;
 }

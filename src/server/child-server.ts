@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { MAX_LINE_CHARS, serverText } from '../protocols/server-text.js';
+import { ServerStartError, ServerStartInterrupted } from './start-errors.js';
+import { registerLive, unregisterLive } from './live.js';
 
 const REAPER = fileURLToPath(new URL('./reaper.js', import.meta.url));
 
@@ -23,26 +25,7 @@ export interface ServerOptions {
   signal?: AbortSignal;
 }
 
-export class ServerStartError extends Error {
-  constructor(
-    message: string,
-    readonly logTail: string[],
-  ) {
-    super(message);
-    this.name = 'ServerStartError';
-  }
-}
-
-/** Interrupted (Ctrl-C, SIGTERM) while the server was starting: it is stopped again. */
-export class ServerStartInterrupted extends ServerStartError {
-  constructor(
-    logTail: string[],
-    readonly pid: number | undefined,
-  ) {
-    super('interrupted while the server was starting', logTail);
-    this.name = 'ServerStartInterrupted';
-  }
-}
+export { ServerStartError, ServerStartInterrupted } from './start-errors.js';
 
 const LOG_LINES = 200;
 /** The unfinished last line of a server's output is kept up to this many characters. */
@@ -199,24 +182,4 @@ export class ChildServer {
   }
 }
 
-/** Every server started and not yet stopped, so a second Ctrl-C can still take them down. */
-const live = new Set<ChildServer>();
-export function registerLive(server: ChildServer): void {
-  live.add(server);
-}
-export function unregisterLive(server: ChildServer): void {
-  live.delete(server);
-}
-/** Last resort on a forced exit: SIGKILL every live server's process group, synchronously. */
-export function killAllLiveSync(): void {
-  for (const s of live) {
-    if (s.pid !== undefined) {
-      try {
-        process.kill(-s.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  live.clear();
-}
+export { registerLive, unregisterLive, killAllLiveSync } from './live.js';

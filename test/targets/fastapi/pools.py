@@ -16,6 +16,7 @@ Run:
 Env (read at startup):
   ANYIO_TOKENS      if set, anyio's default thread limiter gets this many tokens (affects /sync, /threadpool)
   EXECUTOR_WORKERS  if set, /executor uses ThreadPoolExecutor(max_workers=EXECUTOR_WORKERS) instead of None
+  SLOWDOWN          if set, /sync sleeps this many times longer (1.5 = a 50% slower build, for baseline gating)
 GET /info shows the effective values.
 """
 import asyncio
@@ -32,6 +33,7 @@ DEFAULT_MS = 200
 ANYIO_TOKENS = os.environ.get("ANYIO_TOKENS")
 EXECUTOR_WORKERS = os.environ.get("EXECUTOR_WORKERS")
 EXECUTOR = ThreadPoolExecutor(max_workers=int(EXECUTOR_WORKERS)) if EXECUTOR_WORKERS else None
+SLOWDOWN = float(os.environ.get("SLOWDOWN") or 1)
 
 app = FastAPI(title="wobbly reference: pool starvation (seed 002)")
 
@@ -71,7 +73,7 @@ async def info():
 
 @app.get("/sync")
 def sync_sleep(ms: float = DEFAULT_MS):
-    time.sleep(ms / 1000)
+    time.sleep(ms / 1000 * SLOWDOWN)
     return {"slept_ms": ms}
 
 

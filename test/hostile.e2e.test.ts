@@ -240,14 +240,16 @@ test('a server resetting 10% of connections is measured, not aborted: resets cou
 test('streams: a 1xx flood is failed, an unterminated line is capped; a hanging load and a frozen backlog end in time', async () => {
   const flood = join(dir, 'flood.json');
   let r = await timedRun(['run', scenario('flood', 'duration: 2s\nactors:\n  - kind: stream\n    path: /flood1xx\n    streams: 2\n'), '--target', server.url, '--json', flood, '-q'], 2000);
-  assert.equal(r.code, 0, r.stderr);
+  // Every stream failed: the run says so and fails (exit 1), it never passes silently.
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(read(flood).failedActors?.map((a) => a.actor), ['stream']);
   const f = read(flood).actors.stream!;
   assert.deepEqual(f.summary.errors, { 'no final response (only interim 1xx)': 2 });
   assert.equal(f.stream!.failed, 2);
 
   const unterminated = join(dir, 'unterminated.json');
   r = await timedRun(['run', scenario('unterminated', 'duration: 4s\nactors:\n  - kind: stream\n    path: /unterminated\n    format: lines\n'), '--target', server.url, '--json', unterminated, '-q'], 4000);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 1, r.stderr); // its one stream failed: a failed run
   const u = read(unterminated).actors.stream!;
   assert.deepEqual(u.summary.errors, { 'a line longer than 1048576 characters': 1 });
 

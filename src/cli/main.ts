@@ -4,6 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import { TargetUnreachableError } from '../net/unreachable.js';
 import { ServerStartError } from '../server/start-errors.js';
 import { killAllLiveSync } from '../server/live.js';
 import { EXIT } from './exit-codes.js';
@@ -288,8 +289,7 @@ function handleError(err: unknown, io: Io): number {
     io.err(`wobbly: ${err.message}\n`);
     return EXIT.badInput;
   }
-  // By name: the class lives beside the HTTP clients, which a command loads only when it runs.
-  if (err instanceof Error && err.name === 'TargetUnreachableError') {
+  if (err instanceof TargetUnreachableError) {
     io.err(`wobbly: ${err.message}\n`);
     return EXIT.targetUnreachable;
   }

@@ -52,7 +52,8 @@ export function resolveSecrets(
     return value;
   };
   const resolved = walk(raw, []) as Record<string, unknown>;
-  const outSet: Record<string, string> = {};
+  // No prototype: a `--set __proto__=…` stays a key here, for the params check to refuse by name.
+  const outSet: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, text] of Object.entries(set)) {
     const m = SET_REF.exec(text);
     if (!m) {

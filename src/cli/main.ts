@@ -187,8 +187,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('report')
-    .description('Re-render a saved JSON result in the terminal (and, with --html, as an HTML report).')
-    .argument('<result.json>', 'a file written by --json (run, or compare with --html)')
+    .description('Re-render a saved JSON in the terminal: a run result, a compare or a doctor report (and, with --html, a run or compare as an HTML report).')
+    .argument('<result.json>', 'a file written by --json (run, compare or doctor)')
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .action(async (file: string, opts: { html?: string }) => {
       code = await (await import('./small-commands.js')).reportCommand(file, io, opts);

@@ -1,6 +1,6 @@
 // `wobbly <URL> -n N -c C …`: the one-liner. Its flags become a Scenario (src/oneliner/scenario.ts),
 // which then goes the way of `wobbly run`: server, run, report, JSON, CI reports, exit code.
-import { readFile } from 'node:fs/promises';
+import { readBodyFile } from '../input/body-file.js';
 import { oneLinerScenario, type OneLinerFlags } from '../oneliner/scenario.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import { EXIT } from './exit-codes.js';
@@ -57,11 +57,7 @@ export async function buildScenario(url: string, flags: OneLinerCliFlags, io: Io
   };
   if (flags.data?.startsWith('@')) {
     const path = flags.data.slice(1);
-    try {
-      input.dataFile = { path, text: await readFile(path, 'utf8') };
-    } catch (err) {
-      input.dataFile = { path, error: (err as NodeJS.ErrnoException).code ?? String(err) };
-    }
+    input.dataFile = { path, ...readBodyFile(path) }; // the same reader and cap as a scenario's body: { file }
   }
   try {
     return oneLinerScenario(input);

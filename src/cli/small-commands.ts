@@ -3,11 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { listBuiltinScenarios, loadScenario, resolveScenario } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { renderTerminal } from '../report/terminal.js';
-import { readResult } from '../result/read.js';
+import { InputError } from '../input-error.js';
+import { renderDoctor } from '../report/doctor-table.js';
+import { readReportInput } from './report-input.js';
 import { formatMs } from '../format.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
-import { readHtmlInput, writeHtml } from './html-output.js';
+import { writeHtml } from './html-output.js';
 import { renderCompare } from '../report/compare-table.js';
 
 export async function listCommand(io: Io): Promise<number> {
@@ -39,15 +41,16 @@ export async function validateCommand(ref: string, opts: { set: Record<string, s
 }
 
 export async function reportCommand(file: string, io: Io, opts: { html?: string } = {}): Promise<number> {
-  if (!opts.html) {
-    const result = await readResult(file); // InputError → exit 2
-    io.out(renderTerminal(result, { color: io.color, width: io.width }));
+  const input = await readReportInput(file); // InputError (what the file is instead) → exit 2
+  const style = { color: io.color, width: io.width };
+  if (input.kind === 'doctor') {
+    if (opts.html) throw new InputError(`${file}: a doctor report; --html renders a run result or a compare report (drop --html for the doctor's table)`);
+    io.out(renderDoctor(input.doctor, style));
     return EXIT.ok;
   }
-  const input = await readHtmlInput(file);
-  if (input.kind === 'run') io.out(renderTerminal(input.result, { color: io.color, width: io.width }));
+  if (input.kind === 'run') io.out(renderTerminal(input.result, style));
   if (input.kind === 'compare') io.out(renderCompare(input.compare.rows, input.compare.recommended ?? undefined, input.compare.scenario));
-  await writeHtml(opts.html, input, io, false);
+  if (opts.html) await writeHtml(opts.html, input, io, false);
   return EXIT.ok;
 }
 

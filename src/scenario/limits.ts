@@ -6,6 +6,7 @@
 import type { RawActor, RawScenario } from './schema.js';
 import { formatPath, type PathSegment, type Problem } from './problems.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
+import { MAX_BODY_BYTES } from '../input/body-file.js';
 
 const MS = 1, S = 1000, M = 60_000, H = 3_600_000;
 
@@ -38,7 +39,7 @@ export const LIMITS = {
   pathChars: 8192,
   headerChars: 8192,
   headers: 100,
-  bodyBytes: 1 << 20,
+  bodyBytes: MAX_BODY_BYTES,
 } as const;
 
 function fmtDuration(ms: number): string {
@@ -102,7 +103,7 @@ function actorLimits(a: RawActor, base: PathSegment[], duration: DurationCheck, 
     if (/[\r\n\0]/.test(value)) at(p('headers', name), 'a header value cannot hold CR, LF or NUL (it would split the request)');
     else if (value.length > LIMITS.headerChars) at(p('headers', name), `expected at most ${LIMITS.headerChars} characters, got ${value.length}`);
   }
-  if (a.body !== undefined && Buffer.byteLength(a.body) > LIMITS.bodyBytes) at(p('body'), `expected a body of at most 1 MiB, got ${Buffer.byteLength(a.body)} bytes`);
+  if (typeof a.body === 'string' && Buffer.byteLength(a.body) > LIMITS.bodyBytes) at(p('body'), `expected a body of at most 1 MiB, got ${Buffer.byteLength(a.body)} bytes`);
   duration(p('timeout'), a.timeout, LIMITS.timeout);
 
   switch (a.kind) {

@@ -9,6 +9,7 @@ import type { $ZodIssue } from 'zod/v4/core';
 import { allowedKeysAt, scenarioSchema, type RawActor, type RawScenario } from './schema.js';
 import { endsWhenDone, unboundedBy, UNBOUNDED_CAP_MS } from './bounded.js';
 import { parseDurationMs, parseRatePerSec } from './units.js';
+import { readBodyFile } from '../input/body-file.js';
 import { formatMs } from '../format.js';
 import { closest, formatPath, ScenarioError, type PathSegment, type Problem } from './problems.js';
 import { checkExtractSpec } from '../protocols/extract.js';
@@ -391,6 +392,16 @@ function checkExtracts(input: Record<string, unknown>, file: string, problems: P
   });
 }
 
+/** An actor's body: inline, or read now from a file next to the scenario (nothing is sent if it cannot be). */
+function bodyText(body: RawActor['body'], i: number, file: string, problems: Problem[], lineOf: LineOf): string | undefined {
+  if (body === undefined || typeof body === 'string') return body;
+  const read = readBodyFile(resolve(dirname(file), body.file));
+  if ('text' in read) return read.text;
+  const path: PathSegment[] = ['actors', i, 'body', 'file'];
+  problems.push({ file, line: lineOf(path), path: formatPath(path), message: `cannot read the body file ${JSON.stringify(body.file)} (${read.error})` });
+  return undefined;
+}
+
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
@@ -438,7 +449,7 @@ function toScenario(
       method: a.method ?? 'GET',
       path: a.path,
       headers: a.headers ?? {},
-      body: a.body,
+      body: bodyText(a.body, i, file, problems, lineOf),
       extract: a.extract ?? {},
     };
     problems.push(...actorConsistency(a).map(([field, message]) => ({ file, line: lineOf(['actors', i, ...field]), path: formatPath(['actors', i, ...field]), message })));

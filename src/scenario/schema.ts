@@ -1,8 +1,8 @@
 // The scenario file format, as a zod schema. It is the single source for validation and for the
 // JSON Schema in scenarios/scenario.schema.json (see `npm run schema`; a test checks it does not drift).
 import { z } from 'zod';
-
-const DURATION_PATTERN = /^\s*\d+(\.\d+)?\s*(us|µs|ms|s|m|h)\s*$/;
+import { DURATION_PATTERN } from './units.js';
+import { acceptPlaceholders } from './schema-params.js';
 const RATE_PATTERN = /^\s*\d+(\.\d+)?\s*\/\s*(s|sec|second|m|min|minute)\s*$/;
 const PARAM_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
@@ -12,7 +12,7 @@ export const RATE_HINT = 'expected a rate like "100/s" or "600/m"';
 const duration = z
   .string({ error: DURATION_HINT })
   .regex(DURATION_PATTERN, { error: DURATION_HINT })
-  .describe('A duration with a unit: us, ms, s, m or h ("250ms", "2s").');
+  .describe('A duration with a unit: us, ms, s, m or h ("250ms", "2s"), or several, largest first ("1m30s", "2s500ms").');
 const rate = z
   .string({ error: RATE_HINT })
   .regex(RATE_PATTERN, { error: RATE_HINT })
@@ -35,7 +35,12 @@ const http = {
   path: z.string({ error: 'expected a path like "/health"' }).startsWith('/', { error: 'expected a path starting with "/"' }).describe('Request path, appended to the target.'),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']).optional().describe('HTTP method (default GET).'),
   headers: z.record(z.string(), z.string()).optional().describe('Request headers.'),
-  body: z.string().optional().describe('Request body.'),
+  body: z
+    .union([z.string(), z.strictObject({ file: z.string().min(1, { error: 'expected a file name' }).describe('File whose text is the body, relative to the scenario file (at most 1 MiB).') })], {
+      error: 'expected a body text or { file: path }',
+    })
+    .optional()
+    .describe('Request body: its text, or { file: path } to read it from a file when the scenario is loaded.'),
   timeout: duration.optional().describe('Per-request timeout (default 5s for probes, 60s otherwise).'),
   extract: z.record(z.string(), extract).optional().describe('Values to pull out of each response, by name.'),
 };
@@ -171,5 +176,6 @@ export { PARAM_REF };
 /** The JSON Schema for editors, generated from the zod schema above. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(scenarioSchema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { title: 'wobbly scenario', ...schema };
+  // The loader validates after ${param} substitution; an editor sees the file before it.
+  return { title: 'wobbly scenario', ...acceptPlaceholders(schema) };
 }

@@ -1,13 +1,21 @@
 // Parsing of the unit-bearing strings used in scenarios and expectations.
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
-const DURATION_FACTOR: Record<string, number> = { us: 0.001, 'µs': 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const NUM = String.raw`(\d+(?:\.\d+)?)`;
+/**
+ * One or more number-unit parts, largest unit first, each unit at most once: "2s", "1m30s",
+ * "1h2m", "2s500ms". `m(?!s)` keeps "5ms" from reading as 5 minutes and a stray "s".
+ * The scenario schema (schema.ts) uses the same pattern, so editors and the loader agree.
+ */
+export const DURATION_PATTERN = new RegExp(
+  String.raw`^\s*(?=\d)(?:${NUM}\s*h\s*)?(?:${NUM}\s*m(?!s)\s*)?(?:${NUM}\s*s\s*)?(?:${NUM}\s*ms\s*)?(?:${NUM}\s*(?:us|µs)\s*)?$`,
+);
+const PART_FACTORS = [3_600_000, 60_000, 1000, 1, 0.001]; // h, m, s, ms, us: the capture groups in order
 
-/** "250ms", "2s", "1.5m" → milliseconds; undefined when it is not a duration. */
+/** "250ms", "2s", "1.5m", "1m30s" → milliseconds; undefined when it is not a duration. */
 export function parseDurationMs(text: string): number | undefined {
-  const m = DURATION.exec(text);
+  const m = DURATION_PATTERN.exec(text);
   if (!m) return undefined;
-  return Number(m[1]) * DURATION_FACTOR[m[2]!]!;
+  return PART_FACTORS.reduce((ms, factor, i) => (m[i + 1] === undefined ? ms : ms + Number(m[i + 1]) * factor), 0);
 }
 
 const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute)\s*$/;

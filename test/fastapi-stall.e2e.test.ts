@@ -23,10 +23,15 @@ test('seed 001: /clients stalls the event loop for most of its serialisation; /c
   const [slow, fixed] = await Promise.all([run('/clients', 'clients'), run('/clients-fixed', 'clients-fixed')]);
   const v = slow.verdicts.find((x) => x.id === 'event-loop-stall')!;
   assert.equal(v.status, 'detected', v.summary);
-  const e = v.evidence as { longestStallMs: number; stalls: { during: string[]; lengthMs: number }[] };
+  const e = v.evidence as { longestStallMs: number; thresholdMs: number; stalls: { during: string[]; lengthMs: number }[] };
   const heavyMs = slow.actors.heavy!.requests![0]!.latencyMs;
-  // The stall is part of the request's own time (model → dict → JSON on the loop), and long.
-  assert.ok(e.longestStallMs >= 400, `longest stall ${e.longestStallMs} ms`);
+  // The stalls are part of the request's own time (validation, then model → dict → JSON, on the loop),
+  // and most of it: how long that takes depends on the machine (0.8 s quiet here, 2.8–5 s busy), so
+  // the figures are relative to the request's own latency. A short await between the steps may split
+  // the block into two stalls.
+  const stalled = e.stalls.filter((s) => s.during.includes('heavy')).reduce((sum, s) => sum + s.lengthMs, 0);
+  assert.ok(stalled >= 0.4 * heavyMs, `stalled ${stalled} ms of the request's ${heavyMs} ms`);
+  assert.ok(e.longestStallMs >= 0.25 * heavyMs && e.longestStallMs >= 2 * e.thresholdMs, `longest stall ${e.longestStallMs} ms (request ${heavyMs} ms)`);
   assert.ok(e.longestStallMs <= heavyMs + 50, `stall ${e.longestStallMs} ms within the request's ${heavyMs} ms`);
   const longest = e.stalls.reduce((m, s) => (s.lengthMs > m.lengthMs ? s : m));
   assert.deepEqual(longest.during, ['heavy']);

@@ -7,6 +7,7 @@ import { parseScenario } from '../src/scenario/load.js';
 import { ScenarioError } from '../src/scenario/problems.js';
 import { LIMITS } from '../src/scenario/limits.js';
 import type { Scenario } from '../src/types.js';
+import { seededRandom } from '../src/baseline/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const CASES = Number(process.env.FUZZ_CASES ?? 600); // FUZZ_CASES=2200 for the issue's full shape
@@ -72,17 +73,8 @@ actors:
 `,
 ];
 
-/** mulberry32: a small seeded PRNG, so a failure names a case that can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so a failure names a case that can be replayed. */
+const prng = seededRandom;
 
 const HOSTILE_VALUES = [
   '600h', '0s', '-1s', '1e309s', `${'9'.repeat(400)}s`, '0.0001us', '1000000000/s', '0/s', '2147483648', '-5', '1.5', '64', '100000',

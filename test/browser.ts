@@ -37,30 +37,42 @@ export interface OpenedReport {
   pwned: unknown;
   cards: { id: string; status: string }[];
   sections: number;
+  /** The doctor's sparklines (svg.spark), in page order, with their series. */
+  sparks: { kind: string; width: number; height: number; series: DrawnSeries[] }[];
+  /** The doctor's table rows: rank and category. */
+  rows: { rank: number; category: string }[];
 }
 
 /** Reads the charts, the verdict cards and the text back from the DOM. */
-const READ_PAGE = `(() => ({
+const READ_PAGE = `(() => {
+  const seriesOf = (root) => [...root.querySelectorAll('g.series')].map((g) => {
+    const line = g.querySelector('polyline');
+    const drawn = line ? (line.getAttribute('points') || '').trim().split(/\\s+/).filter(Boolean).length : g.querySelectorAll('.mark').length;
+    return { name: g.getAttribute('data-series'), kind: g.getAttribute('data-kind'), points: Number(g.getAttribute('data-points')), drawn };
+  });
+  return {
   charts: [...document.querySelectorAll('figure.chart')].map((f) => {
     const svg = f.querySelector('svg').getBoundingClientRect();
     return {
       id: f.getAttribute('data-chart'),
       width: svg.width,
       height: svg.height,
-      series: [...f.querySelectorAll('g.series')].map((g) => {
-        const line = g.querySelector('polyline');
-        const drawn = line ? (line.getAttribute('points') || '').trim().split(/\\s+/).filter(Boolean).length : g.querySelectorAll('.mark').length;
-        return { name: g.getAttribute('data-series'), kind: g.getAttribute('data-kind'), points: Number(g.getAttribute('data-points')), drawn };
-      }),
+      series: seriesOf(f),
       bands: [...f.querySelectorAll('rect.band')].map((b) => b.getAttribute('data-band')),
       markers: [...f.querySelectorAll('g.marker')].map((m) => m.getAttribute('data-marker')),
     };
   }),
   cards: [...document.querySelectorAll('article.card')].map((c) => ({ id: c.getAttribute('data-verdict'), status: c.getAttribute('data-status') })),
   sections: document.querySelectorAll('section.run').length,
+  sparks: [...document.querySelectorAll('svg.spark')].map((s) => {
+    const box = s.getBoundingClientRect();
+    return { kind: s.getAttribute('data-spark'), width: box.width, height: box.height, series: seriesOf(s) };
+  }),
+  rows: [...document.querySelectorAll('tr.endpoint')].map((r) => ({ rank: Number(r.getAttribute('data-rank')), category: r.getAttribute('data-category') })),
   text: document.body.innerText,
   pwned: window.__pwned,
-}))()`;
+  };
+})()`;
 
 export class Browser {
   private constructor(private readonly ctx: BrowserContext) {}

@@ -10,7 +10,8 @@ import { ROOT, runCli, startServer, stallServer, tempDir, type TestServer } from
 import { Browser, chartById, type OpenedReport } from './browser.js';
 import { renderHtml } from '../src/report/html/index.js';
 import type { RunResult } from '../src/result/types.js';
-import { compareFixture, IMG_ID, loadsFixture, SCRIPT_ID, stallFixture } from './fixtures/html-results.js';
+import { compareFixture, DOCTOR_SPARKS, doctorFixture, IMG_ID, loadsFixture, SCRIPT_ID, stallFixture } from './fixtures/html-results.js';
+import type { DoctorReport } from '../src/doctor/report.js';
 
 const dir = tempDir();
 let browser: Browser;
@@ -28,10 +29,14 @@ async function open(file: string, shot: string, t: { diagnostic(m: string): void
   const r = await browser.open(file, png);
   assert.deepEqual(r.consoleErrors, [], 'console errors');
   assert.deepEqual(r.requests, [], 'the report made requests');
-  assert.ok(r.charts.length > 0, 'no chart');
+  assert.ok(r.charts.length + r.sparks.length > 0, 'no chart');
   for (const c of r.charts) {
     assert.ok(c.width > 100 && c.height > 50, `${c.id} has no size: ${c.width}×${c.height}`);
     for (const s of c.series) assert.equal(s.drawn, s.points, `${c.id} / ${s.name}: drew ${s.drawn} of ${s.points}`);
+  }
+  for (const k of r.sparks) {
+    assert.ok(k.width > 100 && k.height > 20, `sparkline ${k.kind} has no size: ${k.width}×${k.height}`);
+    for (const s of k.series) assert.equal(s.drawn, s.points, `sparkline ${k.kind} / ${s.name}: drew ${s.drawn} of ${s.points}`);
   }
   assert.ok(existsSync(png));
   t.diagnostic(`screenshot: ${png}`);
@@ -204,4 +209,40 @@ test('compare --html: the matrix as charts, one bar per setting, the recommended
   const rep = await runCli(['report', json, '--html', again]);
   assert.equal(rep.code, 0, rep.stderr);
   assert.equal(readFileSync(again, 'utf8'), readFileSync(html, 'utf8'));
+});
+
+test('doctor: the ranked table with a sparkline per measurement; markup from the service stays text', async (t) => {
+  const file = join(dir, 'doctor-fixture.html');
+  writeFileSync(file, renderHtml({ kind: 'doctor', doctor: doctorFixture() }));
+  const r = await open(file, 'doctor-fixture', t);
+  assert.deepEqual(r.rows, [{ rank: 1, category: 'stalls-loop' }, { rank: 2, category: 'pool-limited' }, { rank: 3, category: 'healthy' }]);
+  assert.deepEqual(r.sparks.map((k) => [k.kind, k.series[0]!.drawn, k.series[1]!.drawn]), DOCTOR_SPARKS);
+  assert.equal(r.pwned, undefined, 'a script from the data ran');
+  for (const text of [`shop ${SCRIPT_ID}`, `/items/${IMG_ID}`, `/orders/${IMG_ID}`]) assert.ok(r.text.includes(text), `"${text}" is not shown as text`);
+
+  // A real doctor run against the stall server: one row per path, the stall's probe trace drawn
+  // point for point, and `report --html` of its JSON is the same page.
+  const server = await stallServer();
+  try {
+    const html = join(dir, 'doctor-run.html');
+    const json = join(dir, 'doctor-run.json');
+    const run = await runCli(['doctor', server.url, '--paths', '/live,/heavy', '--budget', '8s', '--json', json, '--html', html, '--quiet'], { timeoutMs: 60_000 });
+    assert.ok(run.code === 0 || run.code === 1, run.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as DoctorReport;
+    const real = await open(html, 'doctor-run', t);
+    assert.deepEqual(real.rows, report.endpoints.map((e) => ({ rank: e.rank, category: e.category })));
+    const traces = report.endpoints.flatMap((e) => [
+      ...(e.loopBlock?.probeTraceMs ? [['probe', e.loopBlock.probeTraceMs.filter((v) => v !== null).length] as const] : []),
+      ...(e.concurrency?.firstWaveMs ? [['first-wave', e.concurrency.firstWaveMs.filter((v) => v !== null).length] as const] : []),
+    ]);
+    const heavy = report.endpoints.find((e) => e.path === '/heavy')!;
+    assert.ok(heavy.loopBlock?.probeTraceMs && heavy.loopBlock.probeTraceMs.length > 0, JSON.stringify(heavy));
+    assert.deepEqual(real.sparks.map((k) => [k.kind, k.series[0]!.drawn]), traces);
+    const again = join(dir, 'doctor-again.html');
+    const rep = await runCli(['report', json, '--html', again]);
+    assert.equal(rep.code, 0, rep.stderr);
+    assert.equal(readFileSync(again, 'utf8'), readFileSync(html, 'utf8'));
+  } finally {
+    await server.stop();
+  }
 });

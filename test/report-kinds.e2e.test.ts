@@ -1,6 +1,6 @@
 // `wobbly report FILE` renders every JSON wobbly writes: a run result, a compare report and a
-// doctor report (from a real `doctor --json` run against the stall server), each exactly as the
-// command that wrote it printed it; anything else is refused with what the file is, exit 2.
+// doctor report (from a real `doctor --json --html` run against the stall server), each exactly as the
+// command that wrote it printed it (and the doctor's page byte for byte); anything else is refused with what the file is, exit 2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,17 +23,19 @@ const dir = tempDir();
 const fixture = (name: string) => join(ROOT, 'test/fixtures/results', name);
 const WIDTH = 100; // the CLI's width without a terminal
 
-test('a doctor report (doctor --json): the table the doctor printed', async () => {
+test('a doctor report (doctor --json --html): the table the doctor printed, the page it wrote', async () => {
   const json = join(dir, 'doctor.json');
-  const doctor = await runCli(['doctor', server.url, '--paths', '/live,/heavy', '--budget', '20s', '--json', json], { timeoutMs: 60_000 });
+  const page = join(dir, 'doctor.html');
+  const doctor = await runCli(['doctor', server.url, '--paths', '/live,/heavy', '--budget', '20s', '--json', json, '--html', page], { timeoutMs: 60_000 });
   assert.equal(doctor.code, 1, doctor.stderr); // 1: it found the stall
   const r = await runCli(['report', json]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, doctor.stdout.replace(`result written to ${json}\n`, ''));
+  assert.equal(r.stdout, doctor.stdout.replace(`result written to ${json}\n`, '').replace(`HTML report written to ${page}\n`, ''));
   assert.ok(r.stdout.includes('GET /heavy'));
-  const html = await runCli(['report', json, '--html', join(dir, 'doctor.html')]);
-  assert.equal(html.code, 2);
-  assert.equal(html.stderr, `wobbly: ${json}: a doctor report; --html renders a run result or a compare report (drop --html for the doctor's table)\n`);
+  const again = join(dir, 'doctor-again.html');
+  const html = await runCli(['report', json, '--html', again]);
+  assert.equal(html.code, 0, html.stderr);
+  assert.equal(readFileSync(again, 'utf8'), readFileSync(page, 'utf8'));
 });
 
 test('a compare report (compare --json) and a run result (--json): their tables', async () => {

@@ -1,6 +1,6 @@
 // `wobbly doctor <base-URL>`: read the service's OpenAPI document (or --paths), start the server
 // if asked, measure every selected endpoint within the budget (src/doctor/diagnose.ts), print the
-// ranked table, write the JSON. Exit 0: every endpoint healthy; 1: a finding (a stall, a pool,
+// ranked table, write the JSON (and the HTML page). Exit 0: every endpoint healthy; 1: a finding (a stall, a pool,
 // serialized, failing); 2: bad flags or no usable document; 3: unreachable; 130: interrupted.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { diagnose } from '../doctor/diagnose.js';
 import { OpenApiError, operationsFromPaths, selectOperations, type Selection } from '../doctor/openapi.js';
 import type { DoctorReport } from '../doctor/report.js';
 import { renderDoctor, inert } from '../report/doctor-table.js';
-import { writeFileAtomic } from '../report/write-file.js';
+import { STDOUT, writeOutput } from '../report/write-file.js';
 import { TargetUnreachableError, checkReachable } from '../engine/preflight.js';
 import { parseTarget } from '../net/target.js';
 import { launchTarget } from '../server/lifecycle.js';
@@ -21,6 +21,8 @@ import type { Io } from './io.js';
 import { tlsTrustOf, type TlsFlags } from './tls-flags.js';
 import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
 import { faultKind, faultName } from '../protocols/faults.js';
+import { checkOutputs, stdoutTaken } from './outputs.js';
+import { writeHtml } from './html-output.js';
 
 export interface DoctorFlags extends TlsFlags {
   openapi?: string;
@@ -31,6 +33,7 @@ export interface DoctorFlags extends TlsFlags {
   header: string[];
   budget: string;
   json?: string;
+  html?: string;
   quiet?: boolean;
   server?: string;
   serverEnv?: Record<string, string>;
@@ -80,6 +83,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
     io.err(`wobbly doctor: ${checked.length} problem${checked.length > 1 ? 's' : ''} in the command line; nothing was sent.\n`);
     return EXIT.badInput;
   }
+  await checkOutputs({ json: flags.json, html: flags.html }); // a bad path is exit 2 before anything starts
   // A file given as --openapi is read before any server starts: a typo is exit 2 at once.
   const localDocument = flags.openapi !== undefined && existsSync(flags.openapi) ? await readFile(flags.openapi, 'utf8') : undefined;
   if (flags.openapi !== undefined && localDocument === undefined && !flags.openapi.startsWith('/')) {
@@ -141,9 +145,13 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
         stopped: () => io.interrupt.aborted || Boolean(server?.exit),
       },
     );
-    if (flags.json) await writeFileAtomic(flags.json, JSON.stringify(report, null, 2) + '\n');
-    if (!flags.quiet) io.out(renderDoctor(report, { color: io.color, width: io.width }));
-    if (flags.json && !flags.quiet) io.out(`result written to ${flags.json}\n`);
+    // A JSON or page sent to stdout ("-") keeps stdout for itself: the table goes to stderr.
+    const say = stdoutTaken({ json: flags.json, html: flags.html }) ? io.err : io.out;
+    if (flags.json) await writeOutput(flags.json, JSON.stringify(report, null, 2) + '\n', io.out);
+    if (!flags.quiet) say(renderDoctor(report, { color: io.color, width: io.width }));
+    if (flags.json && flags.json !== STDOUT && !flags.quiet) say(`result written to ${flags.json}\n`);
+    if (flags.html) await writeHtml(flags.html, { kind: 'doctor', doctor: report }, io, true);
+    if (flags.html && flags.html !== STDOUT && !flags.quiet) say(`HTML report written to ${flags.html}\n`);
     if (io.interrupt.aborted || report.stoppedBy === 'interrupt') return EXIT.interrupted;
     if (server?.exit || report.stoppedBy === 'target-down') {
       io.err(`wobbly doctor: the service stopped answering during the measurements${server?.exit ? ' (the server exited)' : ''}; the report above is partial\n`);

@@ -187,7 +187,7 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('report')
-    .description('Re-render a saved JSON in the terminal: a run result, a compare or a doctor report (and, with --html, a run or compare as an HTML report).')
+    .description('Re-render a saved JSON in the terminal: a run result, a compare or a doctor report (and, with --html, any of them as an HTML report).')
     .argument('<result.json>', 'a file written by --json (run, compare or doctor)')
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .action(async (file: string, opts: { html?: string }) => {
@@ -238,6 +238,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-H, --header <"Name: value">', 'a header sent with every request, e.g. auth (repeatable)', collectList, [])
     .option('--budget <duration>', 'time for all the measurements together, split fairly over the endpoints', '90s')
     .option('--json <file>', 'write the doctor\'s JSON ({schemaVersion, kind: "doctor", endpoints, …}) to this file')
+    .option('--html <file>', 'write the ranked table with sparklines as a self-contained HTML page')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--server <command>', 'start this server first ({port} = a free loopback port) and stop it after')
     .option('--server-env <name=value>', 'environment variable for the server (repeatable)', collectSet, {})

@@ -8,7 +8,7 @@ import type { HtmlInput } from '../report/html/index.js';
 import { escapeStrings, serverText } from '../protocols/server-text.js';
 import { readHtmlInput } from './html-output.js';
 
-export type ReportInput = Exclude<HtmlInput, { kind: 'runs' }> | { kind: 'doctor'; doctor: DoctorReport };
+export type ReportInput = Exclude<HtmlInput, { kind: 'runs' }>;
 
 const MAX_KEYS_NAMED = 12;
 

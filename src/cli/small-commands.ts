@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { listBuiltinScenarios, loadScenario, resolveScenario } from '../scenario/load.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { renderTerminal } from '../report/terminal.js';
-import { InputError } from '../input-error.js';
 import { renderDoctor } from '../report/doctor-table.js';
 import { readReportInput } from './report-input.js';
 import { formatMs } from '../format.js';
@@ -43,11 +42,7 @@ export async function validateCommand(ref: string, opts: { set: Record<string, s
 export async function reportCommand(file: string, io: Io, opts: { html?: string } = {}): Promise<number> {
   const input = await readReportInput(file); // InputError (what the file is instead) → exit 2
   const style = { color: io.color, width: io.width };
-  if (input.kind === 'doctor') {
-    if (opts.html) throw new InputError(`${file}: a doctor report; --html renders a run result or a compare report (drop --html for the doctor's table)`);
-    io.out(renderDoctor(input.doctor, style));
-    return EXIT.ok;
-  }
+  if (input.kind === 'doctor') io.out(renderDoctor(input.doctor, style));
   if (input.kind === 'run') io.out(renderTerminal(input.result, style));
   if (input.kind === 'compare') io.out(renderCompare(input.compare.rows, input.compare.recommended ?? undefined, input.compare.scenario));
   if (opts.html) await writeHtml(opts.html, input, io, false);

@@ -54,7 +54,29 @@ export function loopBlockOf(r: RunResult, streamsFromMs?: number): LoopBlock {
     longestStallMs: ours.length ? longest : stall?.status === 'clear' ? 0 : null,
     selfLagMs: ours.reduce((m, s) => Math.max(m, num(s.selfLagMs) ?? 0), 0),
     callMs: call,
+    ...traceOf('probeTraceMs', [...(r.actors.probe?.points ?? [])].sort((a, b) => a.t - b.t).map((p) => p.ms)),
   };
+}
+
+/** A sparkline's values: at most this many. */
+export const TRACE_POINTS = 120;
+
+/**
+ * At most TRACE_POINTS values, each the worst of its run of neighbours (no answer counts as worst):
+ * a stall or a late wave must survive the thinning.
+ */
+export function thinTrace(values: (number | null)[], max = TRACE_POINTS): (number | null)[] {
+  if (values.length <= max) return values.map((v) => (v === null ? null : Math.round(v * 10) / 10));
+  const out: (number | null)[] = [];
+  for (let i = 0; i < max; i++) {
+    const group = values.slice(Math.floor((i * values.length) / max), Math.floor(((i + 1) * values.length) / max));
+    out.push(group.includes(null) ? null : Math.round(Math.max(...(group as number[])) * 10) / 10);
+  }
+  return out;
+}
+
+function traceOf<K extends string>(key: K, values: (number | null)[]): Partial<Record<K, (number | null)[]>> {
+  return values.length ? ({ [key]: thinTrace(values) } as Record<K, (number | null)[]>) : {};
 }
 
 export function concurrencyOf(r: RunResult, amount: number): ConcurrencyFinding {
@@ -72,6 +94,7 @@ export function concurrencyOf(r: RunResult, amount: number): ConcurrencyFinding 
     serializedStatus: serialized?.status ?? 'inconclusive',
     outcome: typeof e.outcome === 'string' ? e.outcome : (c?.outcome ?? null),
     reason: typeof e.reason === 'string' ? e.reason : (c?.reason ?? null),
+    ...traceOf('firstWaveMs', c?.firstWave.answerMs ?? []),
   };
 }
 

@@ -20,6 +20,8 @@ export interface LoopBlock {
   selfLagMs: number;
   /** How long the call itself took. */
   callMs: number | null;
+  /** For the HTML report's sparkline: the probe's latency of each request in that run, in order (null: no answer), at most 120. */
+  probeTraceMs?: (number | null)[];
 }
 
 export interface ConcurrencyFinding {
@@ -35,6 +37,8 @@ export interface ConcurrencyFinding {
   /** The estimate's outcome: clear, overhead, pool, serialized or inconclusive (and why). */
   outcome: string | null;
   reason: string | null;
+  /** For the HTML report's sparkline: the answer time of each connection's first request, ascending (null: no answer): waves show as steps. */
+  firstWaveMs?: (number | null)[];
 }
 
 export interface StreamFinding {

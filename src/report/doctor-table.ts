@@ -5,7 +5,7 @@ import type { DoctorReport, EndpointReport } from '../doctor/report.js';
 import { formatConcurrency, formatMs } from '../format.js';
 import { paint, table, type TerminalOptions } from './terminal.js';
 
-const LABEL: Record<EndpointReport['category'], string> = {
+export const CATEGORY_LABEL: Record<EndpointReport['category'], string> = {
   'stalls-loop': 'STALLS THE EVENT LOOP',
   'pool-limited': 'POOL-LIMITED',
   serialized: 'SERIALIZED',
@@ -28,14 +28,14 @@ export function inert(text: string, max = 200): string {
 
 const msCell = (x: number | null | undefined) => (x === null || x === undefined ? '-' : formatMs(x));
 
-function loopCell(e: EndpointReport): string {
+export function loopCell(e: EndpointReport): string {
   if (!e.loopBlock) return '-';
   const b = e.loopBlock;
   if (b.status === 'detected') return `${formatMs(b.longestStallMs ?? b.probeMaxMs)} held`;
   return b.status === 'clear' ? `free (${formatMs(b.probeMaxMs)})` : `unsure (${formatMs(b.probeMaxMs)})`;
 }
 
-function concurrencyCell(e: EndpointReport): string {
+export function concurrencyCell(e: EndpointReport): string {
   const c = e.concurrency;
   if (!c) return e.stream ? `${e.stream.streams} streams` : '-';
   if (c.reason === 'too-fast') return 'too fast to tell';
@@ -54,7 +54,7 @@ export function renderDoctor(r: DoctorReport, opts: TerminalOptions): string {
   const rows = r.endpoints.map((e) => [
     e.rank,
     `${e.method} ${inert(e.path, 60)}`,
-    paint(opts.color, COLOR[e.category], LABEL[e.category]),
+    paint(opts.color, COLOR[e.category], CATEGORY_LABEL[e.category]),
     msCell(e.serviceTimeMs),
     loopCell(e),
     concurrencyCell(e),
@@ -63,7 +63,7 @@ export function renderDoctor(r: DoctorReport, opts: TerminalOptions): string {
   const findings = r.endpoints.filter((e) => e.category !== 'healthy');
   if (findings.length) out.push('');
   for (const e of findings) {
-    out.push(`${e.rank}. ${e.method} ${inert(e.path, 100)}: ${LABEL[e.category]}`);
+    out.push(`${e.rank}. ${e.method} ${inert(e.path, 100)}: ${CATEGORY_LABEL[e.category]}`);
     out.push(`   ${inert(e.evidence, 400)}`);
     if (e.fix !== '—') out.push(`   fix: ${e.fix}`);
     out.push(`   reproduce: ${inert(e.reproduce, 400)}`);

@@ -6,6 +6,7 @@ import type { Verdict } from '../../types.js';
 import { escapeHtml as esc } from './escape.js';
 import type { CompareReport, HtmlInput } from './input.js';
 import { STYLE } from './style.js';
+import { doctorBody } from './doctor.js';
 import { SVG_DEFS } from './svg.js';
 import { idColours, histogramChart, bucketLatencyChart, compareCharts, distributionChart, firstWaveChart, headOfLineCharts, lanesChart, rateChart, requestsChart, sweepCharts } from './charts.js';
 
@@ -123,7 +124,9 @@ function compareBody(c: CompareReport): string {
 <h2 class="runs-title">Each run</h2>${runs.join('\n')}`;
 }
 
-function page(title: string, body: string): string {
+const RUN_LEGEND = 'wobbly report · shaded: a heavy request in flight · red: a stall (probes unanswered past the threshold)';
+
+function page(title: string, body: string, subtitle = RUN_LEGEND): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -131,16 +134,17 @@ function page(title: string, body: string): string {
 <title>${esc(title)}</title>
 <style>${STYLE}</style></head>
 <body>${SVG_DEFS}<main>
-<header class="top"><h1>${esc(title)}</h1><p class="muted">wobbly report · shaded: a heavy request in flight · red: a stall (probes unanswered past the threshold)</p></header>
+<header class="top"><h1>${esc(title)}</h1><p class="muted">${esc(subtitle)}</p></header>
 ${body}
 </main></body></html>
 `;
 }
 
-/** The whole page for a run, several runs (one section each, with a contents list), or a comparison. */
+/** The whole page for a run, several runs (one section each, with a contents list), a comparison or a doctor report. */
 export function renderHtml(input: HtmlInput): string {
   if (input.kind === 'run') return page(`wobbly · ${input.result.scenario.name}`, runSection(input.result, ''));
   if (input.kind === 'compare') return page(`wobbly compare · ${input.compare.scenario}`, compareBody(input.compare));
+  if (input.kind === 'doctor') return page(`wobbly doctor · ${input.doctor.target}`, doctorBody(input.doctor), 'wobbly doctor · every endpoint measured within one budget, worst first');
   const toc = input.runs.map((x, i) => `<li><a href="#s${i}">${esc(x.title)}</a> ${statusDots(x.result)}</li>`).join('');
   const sections = input.runs.map((x, i) => runSection(x.result, `s${i}`, x.title));
   return page(input.title, `<nav class="toc"><h2>Contents</h2><ol>${toc}</ol></nav>\n${sections.join('\n')}`);

@@ -59,5 +59,16 @@ svg .band-label{font-size:11px;fill:#a64200;font-weight:700}
 svg .marker line{stroke:#30343a;stroke-width:1.2;stroke-dasharray:2 3}
 svg .marker text{font-size:11.5px;fill:#30343a;font-weight:600}
 .run-details{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 14px;margin:8px 0}
+.finding{font-size:11.5px;font-weight:700;letter-spacing:.04em;white-space:nowrap}
+.finding.detected{color:var(--detected)}.finding.inconclusive{color:var(--inconclusive)}.finding.clear{color:var(--clear)}
+table.doctor-table td{vertical-align:top}
+table.doctor-table th:nth-child(n+5),table.doctor-table td:nth-child(n+5){text-align:left}
+table.doctor-table td.what{text-align:left;max-width:720px}
+table.doctor-table td.what p{margin:0 0 6px}
+table.doctor-table tr.detected td:first-child{border-left:5px solid var(--detected)}
+table.doctor-table tr.inconclusive td:first-child{border-left:5px solid var(--inconclusive)}
+table.doctor-table tr.clear td:first-child{border-left:5px solid var(--clear)}
+.reproduce code{font-size:12px;word-break:break-all}
+svg.spark{display:block;margin-top:4px;background:#fafbfc;border:1px solid var(--line);border-radius:3px}
 .run-details>summary{font-size:14px;color:var(--fg);font-weight:600}
 `;

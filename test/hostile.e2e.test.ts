@@ -115,17 +115,21 @@ test('output paths are checked before any request: exit 2 with every problem, no
   const before = await requestsSeen();
   const r = await timedRun(['run', file, '--target', server.url, '--json', '', '--junit', fifo, '--markdown', link, '--save-baseline', join(dir, 'missing', 'b.json')], 0);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /--json: expected a file path \(or - for stdout\), got ""/);
-  assert.match(r.stderr, /--junit: .*fifo is not a regular file/);
-  assert.match(r.stderr, /--markdown: .*link\.json is a symbolic link/);
-  assert.match(r.stderr, /--save-baseline: the directory .*missing does not exist/);
+  const SYMLINK = 'is a symbolic link; wobbly replaces only a regular file (give the link\'s target, or another path)';
+  assert.deepEqual(r.stderr.split('\n'), [
+    'wobbly: --json: expected a file path (or - for stdout), got ""',
+    `wobbly: --junit: ${fifo} is not a regular file (a FIFO, device or socket); wobbly replaces only a regular file (use - for stdout)`,
+    `wobbly: --markdown: ${link} ${SYMLINK}`,
+    `wobbly: --save-baseline: the directory ${join(dir, 'missing')} does not exist`,
+    'wobbly: nothing was sent to the target',
+    '',
+  ]);
   const r2 = await timedRun(['run', file, '--target', server.url, '--json', dir, '--raw', link], 0);
   assert.equal(r2.code, 2);
-  assert.match(r2.stderr, /--json: .* is a directory/);
-  assert.match(r2.stderr, /--raw: .*link\.json is a symbolic link/);
+  assert.deepEqual(r2.stderr.split('\n'), [`wobbly: --json: ${dir} is a directory; give a file path`, `wobbly: --raw: ${link} ${SYMLINK}`, 'wobbly: nothing was sent to the target', '']);
   const r2a = await timedRun(['analyse', join(dir, 'none.wob'), '--json', dir], 0);
   assert.equal(r2a.code, 2);
-  assert.match(r2a.stderr, /--json: .* is a directory/);
+  assert.deepEqual(r2a.stderr.split('\n'), [`wobbly: --json: ${dir} is a directory; give a file path`, 'wobbly: nothing was sent to the target', '']);
   assert.equal(await requestsSeen(), before, 'no request reached the server');
   assert.equal(existsSync(join(dir, 'elsewhere.json')), false);
   // "-" is stdout: the JSON alone, the report on stderr; `analyse` of the saved run gives the same
@@ -136,7 +140,7 @@ test('output paths are checked before any request: exit 2 with every problem, no
   const result = JSON.parse(r3.stdout) as RunResult;
   assert.equal(result.schemaVersion, 1);
   assert.ok(typeof result.preflightMs === 'number' && result.preflightMs > 0, String(result.preflightMs));
-  assert.match(r3.stderr, /Verdicts/);
+  assert.ok(r3.stderr.split('\n').includes('Verdicts'), 'the terminal report went to stderr');
   const again = await timedRun(['analyse', raw, '--json', '-'], 0);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout), result);

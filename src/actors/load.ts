@@ -10,6 +10,7 @@ import { InputError } from '../input-error.js';
 import type { ClosedModelSpec, LoadSpec, SweepSpec } from '../types.js';
 import { VERSION } from '../version.js';
 import type { ActorContext } from './context.js';
+import { THREAD_RESOURCE_LIMITS } from '../engine/thread-limits.js';
 
 const WORKER_URL = new URL('../load/worker.js', import.meta.url);
 /** Orders reach the threads within a millisecond or so: they start together this much later. */
@@ -93,7 +94,7 @@ class LoadThreads {
     });
     this.ready.catch(() => undefined); // a failure is reported by phase()
     for (let i = 0; i < n; i++) {
-      const w = new Worker(WORKER_URL, { workerData: data });
+      const w = new Worker(WORKER_URL, { workerData: data, resourceLimits: THREAD_RESOURCE_LIMITS });
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {
           if (--starting === 0) started();

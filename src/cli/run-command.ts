@@ -1,7 +1,7 @@
 // `wobbly run`: load the scenario, start its server if it has one, run, print the report, write
 // the JSON, stop the server, pick the exit code.
 import { loadScenario, type LoadOptions } from '../scenario/load.js';
-import { executeRun } from '../pipeline.js';
+import { executeRunInThread } from '../engine/run-thread.js';
 import { encodeRunData } from '../run-data/file.js';
 import type { RunData } from '../run-data/types.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -96,10 +96,11 @@ export async function runAndReport(
   annotate?: (result: RunResult) => RunResult | void,
 ): Promise<RunResult> {
   const progress = (io.progress ?? io.isTTY) && !flags.quiet ? progressLine(io, scenario) : undefined;
-  let run: Awaited<ReturnType<typeof executeRun>>;
+  let run: Awaited<ReturnType<typeof executeRunInThread>>;
   const before = await flags.plan?.beforeRun(scenario, io.interrupt);
   try {
-    run = await executeRun(scenario, { interrupt: io.interrupt, onProgress: progress?.update, loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}), ...(flags.tls ? { tls: flags.tls } : {}) });
+    // In its own thread: its heap is capped, so a long run's RSS stays flat (src/engine/thread-limits.ts).
+    run = await executeRunInThread(scenario, { interrupt: io.interrupt, ...(progress ? { onLive: progress.show } : {}), loadNice: io.loadNice, ...(flags.plan?.startAt ? { startAt: flags.plan.startAt } : {}), ...(flags.tls ? { tls: flags.tls } : {}) });
   } finally {
     progress?.clear();
   }

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers.js';
+import { ROOT, runCli, tempDir } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 import { Http1Connection, encodeRequest, targetOf } from '../src/load/http1.js';
 
@@ -146,4 +146,17 @@ test('--ca with a file that is not a certificate: exit 2, nothing sent', async (
   const missing = await runCli([`${url}/work`, '-n', '5', '--ca', join(dir, 'nope.pem')]);
   assert.equal(missing.code, 2, missing.stderr);
   assert.equal(requests, before);
+});
+
+test('--server on an https:// target: the readiness check trusts --ca as the run does', async () => {
+  const file = join(dir, 'server-https.yaml');
+  writeFileSync(file, 'name: server-https\nduration: 1s\nactors:\n  - { name: probe, kind: probe, path: /live, rate: 20/s }\n');
+  const server = `node ${join(ROOT, 'dist/test/servers/https-server.js')} {port} ${KEY} ${CERT}`;
+  const out = join(dir, 'server-https.json');
+  const began = performance.now();
+  const r = await runCli(['run', file, '--target', 'https://127.0.0.1:{port}', '--server', server, '--server-ready', '/live', '--ca', CERT, '--json', out, '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  // Ready at the first answer, not after the 20 s ready timeout (a refused certificate never answers).
+  assert.ok(performance.now() - began < 10_000, `took ${Math.round(performance.now() - began)} ms`);
+  assertAnswered(read(out));
 });

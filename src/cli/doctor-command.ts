@@ -95,7 +95,7 @@ export async function doctorCommand(url: string | undefined, flags: DoctorFlags,
   const placeholder: Scenario = { name: 'doctor', description: '', params: {}, target: checked.base ?? 'http://127.0.0.1:{port}', durationMs: 1, bucketMs: 1000, actors: [], expect: [], source: 'builtin:doctor' };
   // Ready when anything answers below 500 (a 404 will do): the document's path is a fine default.
   const readyPath = flags.serverReady ?? (localDocument === undefined && flags.openapi ? flags.openapi : DEFAULT_OPENAPI);
-  const launched = await launchTarget(placeholder, { command: flags.server, env: flags.serverEnv, readyPath });
+  const launched = await launchTarget(placeholder, { command: flags.server, env: flags.serverEnv, readyPath, ...(tls ? { tls } : {}) });
   const server = launched.server;
   const base = launched.scenario.target;
   try {

@@ -62,7 +62,7 @@ export async function runWithServer(
   io: Io,
   finish?: (result: RunResult) => RunResult,
 ): Promise<RunResult> {
-  const launched = await launchTarget(scenario, { ...overrides, interrupt: io.interrupt });
+  const launched = await launchTarget(scenario, { ...overrides, interrupt: io.interrupt, ...(flags.tls ? { tls: flags.tls } : {}) });
   const server = launched.server;
   try {
     if (server && (flags.announceServer ?? !flags.quiet)) io.err(`wobbly: started \`${maskSecrets(launched.command, scenario.secrets)}\` (pid ${server.pid}) on ${launched.scenario.target}\n`);

@@ -2,7 +2,8 @@
 // when it prints a line or answers an HTTP path, and always stopped as a whole group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
 import { MAX_LINE_CHARS, serverText } from '../protocols/server-text.js';
 import { ServerStartError, ServerStartInterrupted } from './start-errors.js';
 import { registerLive, unregisterLive } from './live.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   readyTimeoutMs?: number;
   /** Ctrl-C / SIGTERM while waiting for it to be ready: stop it, throw ServerStartInterrupted. */
   signal?: AbortSignal;
+  /** An https:// readyUrl: the certificates the run trusts (--ca, --insecure) are trusted here too. */
+  tls?: TlsTrust;
 }
 
 export { ServerStartError, ServerStartInterrupted } from './start-errors.js';
@@ -145,17 +148,22 @@ export class ChildServer {
       });
       if (opts.readyUrl) {
         const url = opts.readyUrl;
+        const dispatcher = opts.tls && url.startsWith('https:') ? new Agent(undiciTlsOptions(opts.tls)) : undefined;
         const check = async () => {
-          if (settled) return;
+          if (settled) {
+            void dispatcher?.close().catch(() => undefined);
+            return;
+          }
           try {
             // reset: no keep-alive socket left open (uvicorn --limit-concurrency counts it against the load).
-            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, reset: true });
+            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, reset: true, ...(dispatcher ? { dispatcher } : {}) });
             await res.body.dump();
-            if (res.statusCode < 500) return done();
+            if (res.statusCode < 500) done();
           } catch {
             // not listening yet
           }
           if (!settled) poll = setTimeout(check, 100);
+          else void dispatcher?.close().catch(() => undefined);
         };
         void check();
       }

@@ -3,6 +3,7 @@
 import type { Scenario, ServerSpec } from '../types.js';
 import { ChildServer, ServerStartInterrupted } from './child-server.js';
 import { freePort } from './free-port.js';
+import type { TlsTrust } from '../net/tls.js';
 
 export interface ServerOverrides {
   /** --server "CMD": replaces (or supplies) the scenario's server command. */
@@ -14,6 +15,8 @@ export interface ServerOverrides {
   explicitTarget?: boolean;
   /** Ctrl-C / SIGTERM: stop waiting for the server (it is stopped) and run nothing. */
   interrupt?: AbortSignal;
+  /** --ca / --insecure: an https:// server's readiness check trusts what the run trusts. */
+  tls?: TlsTrust;
 }
 
 export interface LaunchedTarget {
@@ -58,6 +61,7 @@ export async function launchTarget(scenario: Scenario, overrides: ServerOverride
       readyUrl: new URL(target).origin + spec.readyPath,
       readyTimeoutMs: spec.readyTimeoutMs,
       signal: overrides.interrupt,
+      ...(overrides.tls ? { tls: overrides.tls } : {}),
     });
     return { scenario: { ...scenario, target }, server, port, command };
   } catch (err) {

@@ -10,7 +10,7 @@ export class LatencyHistogram {
   /** Read back from HistogramData: the exact extremes (decoding rounds them to their buckets). */
   private exact: { minMs: number; maxMs: number } | undefined;
 
-  /** fine: 3 significant digits (run summaries); coarse: 2 digits, packed (per-bucket, ~3 KB each). */
+  /** fine: 3 significant digits (run summaries); coarse: 2 digits, packed (per bucket: 11–18 KB of RSS live, ~1 KB encoded). */
   constructor(readonly precision: Precision = 'fine') {
     this.h = hdr.build(
       precision === 'fine'
@@ -72,6 +72,13 @@ export class LatencyHistogram {
   addEncoded(encoded: string): void {
     this.exact = undefined;
     this.h.add(hdr.decodeFromCompressedBase64(encoded, this.precision === 'fine' ? 32 : 'packed'));
+  }
+
+  /** Adds a toData() histogram, keeping the exact extremes when both sides know them. */
+  addData(d: HistogramData): void {
+    const exact = this.count === 0 ? { minMs: d.minMs, maxMs: d.maxMs } : this.exact && { minMs: Math.min(this.exact.minMs, d.minMs), maxMs: Math.max(this.exact.maxMs, d.maxMs) };
+    this.addEncoded(d.hdr);
+    this.exact = exact;
   }
 
   /** As RunData keeps it; null when empty. */

@@ -4,21 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../src/server/free-port.js';
 import { getJson, ROOT, runCli, sleep, stallServer, stallServerForFile, startCli, tempDir } from './helpers.js';
 import type { RunResult } from '../src/result/types.js';
 
 const server = stallServerForFile();
 const dir = tempDir();
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('a bad scenario: every problem with file, line, path and expectation; exit 2; nothing sent', async () => {
   const before = await getJson<{ requests: number; connections: number }>(`${server.url}/stats`);
@@ -87,7 +78,7 @@ test('--help on every command and --version exit 0', async () => {
 });
 
 test('an unreachable target: one clear line, exit 3', async () => {
-  const port = await closedPort();
+  const port = await freePort(); // bound and released: nobody listens
   const r = await runCli(['run', 'liveness-during-heavy', '--target', `http://127.0.0.1:${port}`]);
   assert.equal(r.code, 3);
   assert.equal(r.stderr.trim(), `wobbly: cannot reach http://127.0.0.1:${port} (ECONNREFUSED): is the server running?`);

@@ -9,7 +9,6 @@ import type { RunData } from '../run-data/types.js';
 import type { RunResult } from '../result/types.js';
 import type { Scenario } from '../types.js';
 import { InputError } from '../input-error.js';
-import { OutputPathError } from '../report/write-file.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { TargetUnreachableError } from '../net/unreachable.js';
 import { TargetAnsweredError } from './answered-error.js';
@@ -48,7 +47,7 @@ export interface ThreadError {
 
 /** Errors the CLI tells apart (exit codes, messages): rebuilt with their class after the thread boundary. */
 const ERROR_CLASSES: Record<string, { prototype: Error }> = {
-  InputError, OutputPathError, ScenarioError, TargetUnreachableError, TargetAnsweredError, ExpectationError,
+  InputError, ScenarioError, TargetUnreachableError, TargetAnsweredError, ExpectationError,
 };
 
 export function rebuildError(e: ThreadError): Error {

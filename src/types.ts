@@ -37,6 +37,8 @@ export interface ProbeSpec extends HttpSpec {
   connection?: 'keep-alive' | 'new';
   /** keep-alive only: a fixed set of this many connections, used in turn (default: as many as needed). */
   connections?: number;
+  /** Sequential requests of the calibration (unloaded latency, the stall threshold's base), within its 3 s (default 100). */
+  calibrationRequests?: number;
 }
 
 export interface RequestSpec extends HttpSpec {

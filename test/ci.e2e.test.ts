@@ -93,10 +93,13 @@ test('malformed expectations, tolerances and baselines exit 2 before any request
 
   // In the file: the line of the expectation.
   const file = join(dir, 'bad-expect.yaml');
-  writeFileSync(file, readFileSync(SCENARIO, 'utf8').replace('  - api.errorRate < 1%', '  - api.errorRate < 1%\n  - verdict.event-loop-stall => clear'));
+  const badText = readFileSync(SCENARIO, 'utf8').replace('  - api.errorRate < 1%', '  - api.errorRate < 1%\n  - verdict.event-loop-stall => clear');
+  writeFileSync(file, badText);
+  const badLine = badText.split('\n').indexOf('  - verdict.event-loop-stall => clear') + 1;
   r = await runCli(['validate', file]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /bad-expect\.yaml:17: expect\[1\]: "verdict\.event-loop-stall => clear" — "=>" is not a comparison; did you mean ">="\? \(column 26\)/);
+  assert.ok(r.stderr.startsWith(`${file}:${badLine}: expect[1]: `), r.stderr);
+  assert.match(r.stderr, /bad-expect\.yaml:\d+: expect\[1\]: "verdict\.event-loop-stall => clear" — "=>" is not a comparison; did you mean ">="\? \(column 26\)/);
 
   r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', join(dir, 'missing.json')]);
   assert.equal(r.code, 2);
@@ -121,8 +124,8 @@ test('the same server against its own baseline passes 10 times; 50% slower fails
   assert.equal(read(baseline).schemaVersion, 1);
 
   // Ten runs against the baseline, five at a time: each is a light probe of 40/s (the server's
-  // /slow waits on a timer), so they do not disturb each other's latencies; the 3 s of
-  // calibration each run starts with overlap instead of adding up.
+  // /slow waits on a timer), so they do not disturb each other's latencies; the calibration
+  // each run starts with overlaps instead of adding up.
   const compareOnce = async (i: number) => {
     const json = join(dir, `same-${i}.json`);
     const run = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', json, '--quiet']);
@@ -357,6 +360,7 @@ test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the term
       '    kind: probe',
       '    path: /slow?ms=5&t=${token}&tag=${tag}',
       '    rate: 20/s',
+      '    calibrate: 10',
       '    headers: { authorization: "Bearer ${env:WOBBLY_TEST_TOKEN}" }',
       'expect:',
       '  - api.errorRate < 1%',
@@ -377,6 +381,7 @@ test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the term
   assert.equal(result.actors.api!.request, 'GET /slow?ms=5&t=***&tag=***');
   const rawText = gunzipSync(readFileSync(raw)).toString('utf8');
   assert.ok(rawText.includes('"wobbly-run-data"'), 'the run data was saved');
+  assert.equal((JSON.parse(rawText) as { calibration: Record<string, { samples: number }> }).calibration.api!.samples, 10, 'calibrate: 10 after the request that opens the connection');
   for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8'), readFileSync(md, 'utf8'), rawText]) {
     assert.ok(!text.includes('s3cr3t-T0KEN') && !text.includes('tag-from-env'), `a secret leaked: ${text.slice(0, 200)}`);
   }
@@ -385,5 +390,5 @@ test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the term
   const missing = await runCli(['run', scenario, '--target', server.url]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /secret\.yaml:3: params\.token: \$\{env:WOBBLY_TEST_TOKEN\}: the environment variable WOBBLY_TEST_TOKEN is not set/);
-  assert.match(missing.stderr, /secret\.yaml:11: actors\.0\.headers\.authorization: \$\{env:WOBBLY_TEST_TOKEN\}/);
+  assert.match(missing.stderr, /secret\.yaml:12: actors\.0\.headers\.authorization: \$\{env:WOBBLY_TEST_TOKEN\}/);
 });

@@ -31,6 +31,12 @@ interface Run {
   exit: number;
   /** What the command says it writes or prints. */
   check?: (cwd: string, stdout: string) => void;
+  /**
+   * Commands of one chain run one after the other, in README order, in one directory against one
+   * instance of each app (a later one reads what an earlier one wrote). Every other command is a
+   * chain of its own, with its own directory and apps: chains run a few at a time.
+   */
+  chain?: 'result' | 'baseline';
 }
 type Plan = Run | { excluded: string };
 
@@ -56,11 +62,12 @@ const PLANS: Record<string, Plan> = {
   'wobbly list': { exit: 0, check: (_cwd, out) => assert.ok(out.includes('pool-starvation') && out.includes('params:'), out) },
   'wobbly run liveness-during-heavy --target http://127.0.0.1:8000 --set probePath=/.well-known/live --set heavyPath=/clients --json result.json': {
     app: 'large_response',
+    chain: 'result',
     append: ['--set', 'duration=4s'],
     exit: 0,
     check: (cwd) => assert.equal((json(cwd, 'result.json').scenario as { name: string }).name, 'liveness-during-heavy'),
   },
-  'wobbly report result.json': { exit: 0, check: (_cwd, out) => assert.ok(out.includes('liveness-during-heavy'), out) },
+  'wobbly report result.json': { chain: 'result', exit: 0, check: (_cwd, out) => assert.ok(out.includes('liveness-during-heavy'), out) },
   'wobbly validate my-scenario.yaml': { exit: 0 },
   'wobbly run pool-starvation --target http://127.0.0.1:8000 --set path=/sync --set connections=50': { app: 'pools', append: ['--set', 'duration=3s'], exit: 0 },
   'wobbly run serialized-handler --target http://127.0.0.1:8000 --set path=/ping --set probePath=/health': {
@@ -89,11 +96,11 @@ const PLANS: Record<string, Plan> = {
     // The walk-through's point: the probe stalls while /clients is serialised on the event loop.
     check: (cwd) => assert.equal((json(cwd, 'walk.json').verdicts as { id: string; status: string }[]).find((v) => v.id === 'event-loop-stall')?.status, 'detected'),
   },
-  'wobbly run api.yaml --target http://127.0.0.1:8000 --save-baseline baseline.json': { app: 'pools', exit: 0, check: (cwd) => assert.ok(existsSync(join(cwd, 'baseline.json'))) },
-  'wobbly run api.yaml --target http://127.0.0.1:8000 --baseline baseline.json --max-regression 10% --max-regression p99=25% --max-regression max=off': { app: 'pools', exit: 0 },
+  'wobbly run api.yaml --target http://127.0.0.1:8000 --save-baseline baseline.json': { app: 'pools', chain: 'baseline', exit: 0, check: (cwd) => assert.ok(existsSync(join(cwd, 'baseline.json'))) },
+  'wobbly run api.yaml --target http://127.0.0.1:8000 --baseline baseline.json --max-regression 10% --max-regression p99=25% --max-regression max=off': { app: 'pools', chain: 'baseline', exit: 0 },
   // api.yaml names the pools app as its target (written below).
-  'wobbly run api.yaml --save-baseline baseline.json --repeat 5': { exit: 0, check: (cwd) => assert.ok(existsSync(join(cwd, 'baseline.json'))) },
-  'wobbly run api.yaml --baseline baseline.json': { exit: 0 },
+  'wobbly run api.yaml --save-baseline baseline.json --repeat 5': { chain: 'baseline', exit: 0, check: (cwd) => assert.ok(existsSync(join(cwd, 'baseline.json'))) },
+  'wobbly run api.yaml --baseline baseline.json': { chain: 'baseline', exit: 0 },
   'wobbly compare api.yaml --server-a "python3 -m uvicorn app:app --app-dir ../main --port {port}" --server-b "python3 -m uvicorn app:app --port {port}" --repeat 3 --max-regression 10%': {
     excluded: 'needs two checkouts of the same app (../main and the branch); compare itself is run above and by test/compare.e2e.test.ts',
   },
@@ -122,9 +129,11 @@ function words(cmd: string): string[] {
   return out;
 }
 
-const apps = new Map<App, Promise<{ url: string; server: ChildServer }>>();
-function app(name: App): Promise<string> {
-  let started = apps.get(name);
+/** The apps started so far, by chain and app: a chain's commands share them, other chains do not. */
+const apps = new Map<string, Promise<{ url: string; server: ChildServer }>>();
+function app(chain: string, name: App): Promise<string> {
+  const key = `${chain} ${name}`;
+  let started = apps.get(key);
   if (!started) {
     started = (async () => {
       const port = await freePort();
@@ -136,13 +145,23 @@ function app(name: App): Promise<string> {
       const server = await ChildServer.start({ command: PYTHON, args, env: { CLIENTS_N: '5000' }, readyUrl: `${url}/health`, readyTimeoutMs: 30_000 });
       return { url, server };
     })();
-    apps.set(name, started);
+    apps.set(key, started);
   }
   return started.then((a) => a.url);
+}
+async function stopApps(chain: string): Promise<void> {
+  for (const [key, a] of apps) {
+    if (!key.startsWith(`${chain} `)) continue;
+    apps.delete(key);
+    await (await a).server.stop();
+  }
 }
 after(async () => {
   for (const a of apps.values()) await (await a).server.stop();
 });
+
+/** Three chains at a time: most commands wait on sleeping servers, none needs a core to itself. */
+const CHAINS_AT_ONCE = 3;
 
 test('every wobbly command in the README is run here or excluded with a reason, and the table holds no stale one', () => {
   const commands = readmeCommands();
@@ -152,37 +171,57 @@ test('every wobbly command in the README is run here or excluded with a reason, 
   assert.deepEqual(Object.keys(PLANS).filter((k) => !commands.includes(k)), [], 'commands no longer in the README');
 });
 
-test('the README commands run for real and exit as the README says', async () => {
+test('the README commands run for real and exit as the README says', async (t) => {
   requirePythonStack();
-  const cwd = tempDir();
-  // The files the README's commands take as given: a scenario of one's own, an API's scenario.
-  writeFileSync(join(cwd, 'my-scenario.yaml'), readFileSync(join(ROOT, 'scenarios/pool-starvation.yaml'), 'utf8'));
-  writeFileSync(join(cwd, 'api.yaml'), `name: api\ntarget: ${await app('pools')}\nduration: 2s\nactors:\n  - { name: health, kind: probe, path: /health, rate: 20/s }\n`);
-  const failures: string[] = [];
-  for (const cmd of readmeCommands()) {
+  const chains = new Map<string, string[]>();
+  readmeCommands().forEach((cmd, i) => {
     const plan = PLANS[cmd]!;
-    if ('excluded' in plan) continue;
-    let text = cmd;
-    for (const [from, to] of plan.rewrite ?? []) {
-      assert.ok(text.includes(from), `${cmd}: no "${from}" to rewrite`);
-      text = text.replace(from, to);
-    }
-    if (plan.app) text = text.replaceAll('http://127.0.0.1:8000', await app(plan.app));
-    // Paths into the project, from the temporary directory.
-    text = text.replace(/(?<=[\s"])test\//g, `${ROOT}test/`);
-    if (plan.appPy) copyFileSync(join(FASTAPI_DIR, `${plan.appPy}.py`), join(cwd, 'app.py'));
-    const args = [...words(text).slice(1), ...(plan.append ?? [])];
-    // `python3` is Debian's, as on the machine the README addresses (here another one may come first on PATH).
-    const r = await runCli(args, { cwd, timeoutMs: 120_000, env: { PATH: `/usr/bin:${process.env.PATH ?? ''}` } });
-    if (r.code !== plan.exit) failures.push(`${text}: exit ${r.code}, expected ${plan.exit}\n${r.stderr.slice(-2000)}`);
-    else {
-      try {
-        plan.check?.(cwd, r.stdout);
-      } catch (err) {
-        failures.push(`${text}: ${(err as Error).message}`);
+    if ('excluded' in plan) return;
+    const key = plan.chain ?? `command ${i}`;
+    chains.set(key, [...(chains.get(key) ?? []), cmd]);
+  });
+  const failures: string[] = [];
+  const runChain = async (chain: string, commands: string[]) => {
+    const began = performance.now();
+    const cwd = tempDir();
+    // The files the README's commands take as given: a scenario of one's own, an API's scenario.
+    writeFileSync(join(cwd, 'my-scenario.yaml'), readFileSync(join(ROOT, 'scenarios/pool-starvation.yaml'), 'utf8'));
+    if (chain === 'baseline') writeFileSync(join(cwd, 'api.yaml'), `name: api\ntarget: ${await app(chain, 'pools')}\nduration: 2s\nactors:\n  - { name: health, kind: probe, path: /health, rate: 20/s }\n`);
+    try {
+      for (const cmd of commands) {
+        const plan = PLANS[cmd] as Run;
+        let text = cmd;
+        for (const [from, to] of plan.rewrite ?? []) {
+          assert.ok(text.includes(from), `${cmd}: no "${from}" to rewrite`);
+          text = text.replace(from, to);
+        }
+        if (plan.app) text = text.replaceAll('http://127.0.0.1:8000', await app(chain, plan.app));
+        // Paths into the project, from the temporary directory.
+        text = text.replace(/(?<=[\s"])test\//g, `${ROOT}test/`);
+        if (plan.appPy) copyFileSync(join(FASTAPI_DIR, `${plan.appPy}.py`), join(cwd, 'app.py'));
+        const args = [...words(text).slice(1), ...(plan.append ?? [])];
+        // `python3` is Debian's, as on the machine the README addresses (here another one may come first on PATH).
+        const r = await runCli(args, { cwd, timeoutMs: 120_000, env: { PATH: `/usr/bin:${process.env.PATH ?? ''}` } });
+        if (r.code !== plan.exit) failures.push(`${text}: exit ${r.code}, expected ${plan.exit}\n${r.stderr.slice(-2000)}`);
+        else {
+          try {
+            plan.check?.(cwd, r.stdout);
+          } catch (err) {
+            failures.push(`${text}: ${(err as Error).message}`);
+          }
+        }
       }
+    } finally {
+      await stopApps(chain);
+      t.diagnostic(`${((performance.now() - began) / 1000).toFixed(1)} s: ${commands.join(' && ')}`);
     }
-  }
+  };
+  // The longest first (measured: the baseline chain ~20 s, compare's four servers ~19 s, the rest 0.3–9 s).
+  const long = ([key, [first]]: [string, string[]]) => key === 'baseline' || first!.startsWith('wobbly compare ');
+  const queue = [...chains].sort((a, b) => Number(long(b)) - Number(long(a)));
+  await Promise.all(Array.from({ length: CHAINS_AT_ONCE }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await runChain(...next);
+  }));
   assert.deepEqual(failures, []);
 });
 

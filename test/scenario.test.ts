@@ -152,3 +152,17 @@ actors:
     '7 actors[1].step: 3 steps of 2.00 s need 6.00 s, but the run lasts 5s: lengthen duration or shorten step',
   ]);
 });
+
+test('probe calibrate: 100 requests unless told, 1–1000 accepted, 0 refused with its range', () => {
+  const scenario = (extra: string) => `name: t\ntarget: http://127.0.0.1:1\nduration: 2s\nactors:\n  - { kind: probe, path: /p, rate: 10/s${extra} }\n`;
+  const probeOf = (text: string) => {
+    const a = parseScenario(text, 'f.yaml').actors[0];
+    if (a?.kind !== 'probe') throw new Error('expected a probe');
+    return a;
+  };
+  assert.equal(probeOf(scenario('')).calibrationRequests, undefined, 'the default (100) is the engine\'s');
+  assert.equal(probeOf(scenario(', calibrate: 20')).calibrationRequests, 20);
+  assert.equal(probeOf(scenario(', calibrate: 1000')).calibrationRequests, 1000);
+  assert.deepEqual(problemsOf(scenario(', calibrate: 0')), ['5 actors[0].calibrate: expected at least 1 (calibrate), got 0']);
+  assert.deepEqual(problemsOf(scenario(', calibrate: 1001')), ['5 actors[0].calibrate: expected a whole number from 1 to 1000, got 1001']);
+});

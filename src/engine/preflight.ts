@@ -40,8 +40,9 @@ export function checkReachable(target: Target, timeoutMs = 3000): Promise<void> 
 }
 
 
-// 100 cheap requests (a fraction of a second) so that one slow outlier does not make the p99 and
-// thus the stall threshold: with 100 samples the p99 is the second slowest.
+// A probe's calibration: by default 100 cheap requests (a fraction of a second) so that one slow
+// outlier does not make the p99 and thus the stall threshold: with 100 samples the p99 is the
+// second slowest. `calibrate: N` sends fewer for a slow path, whose 100 would fill the whole budget.
 const CALIBRATION_REQUESTS = 100;
 const CALIBRATION_BUDGET_MS = 3000;
 /** Service-time calibration waits for slow endpoints (seed 002 sleeps 3 s), but not forever. */
@@ -78,7 +79,7 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
   const faults = new FaultTally(origin);
   const began = performance.now();
   try {
-    for (let i = 0; i <= CALIBRATION_REQUESTS && !stop.aborted; i++) {
+    for (let i = 0; i <= (spec.calibrationRequests ?? CALIBRATION_REQUESTS) && !stop.aborted; i++) {
       const left = CALIBRATION_BUDGET_MS - (performance.now() - began);
       if (left <= 0) break;
       const t = performance.now();

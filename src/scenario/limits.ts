@@ -34,6 +34,7 @@ export const LIMITS = {
   connections: { min: 1, max: 10_000 },
   workers: { min: 1, max: 8 }, // each a thread; 16 on two cores took 12 s to start and stop for a 3 s run
   calibrate: { min: 0, max: 1_000 },
+  probeCalibrate: { min: 1, max: 1_000 },
   amount: { min: 1, max: 100_000_000 },
   sweepSteps: { min: 1, max: 64 },
   pathChars: 8192,
@@ -115,6 +116,7 @@ function actorLimits(a: RawActor, base: PathSegment[], duration: DurationCheck, 
       if (stop !== undefined && stop <= (start ?? 0)) at(p('stop'), `expected a stop after the start (${a.start ?? '0s'}), got ${JSON.stringify(a.stop)}: the probe would send nothing`);
       count(p('maxInFlight'), a.maxInFlight, LIMITS.maxInFlight);
       count(p('connections'), a.connections, LIMITS.probeConnections);
+      count(p('calibrate'), a.calibrate, LIMITS.probeCalibrate);
       duration(p('stallThreshold'), a.stallThreshold, LIMITS.gap);
       return;
     }

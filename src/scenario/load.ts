@@ -473,6 +473,7 @@ function toScenario(
         stallThresholdMs: a.stallThreshold ? ms(a.stallThreshold) : undefined,
         connection: a.connection,
         connections: a.connections,
+        ...(a.calibrate !== undefined ? { calibrationRequests: a.calibrate } : {}),
       };
     }
     if (a.kind === 'stream') {

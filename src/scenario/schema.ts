@@ -56,6 +56,7 @@ const probe = z
     stallThreshold: duration.optional().describe('A probe slower than this is late; a run of late probes is a stall (default max(100ms, 10 × unloaded p99)).'),
     connection: z.enum(['keep-alive', 'new']).optional().describe('keep-alive (default): reuse connections; new: open a new connection for every request.'),
     connections: positiveInt('connections').optional().describe('With keep-alive: a fixed set of this many connections, used in turn (default: as many as needed).'),
+    calibrate: positiveInt('calibrate').optional().describe('Sequential requests that measure the unloaded latency before the run, within 3 s (default 100; fewer for a slow path).'),
   })
   .describe('Cheap requests at a fixed rate; their latency is counted from the scheduled time (no coordinated omission).');
 

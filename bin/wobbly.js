@@ -2,7 +2,8 @@
 // Entry point: the compiled CLI lives in dist/ (shipped in the npm package; `npm run build` in a checkout).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+// The bundled CLI (scripts/bundle.mjs): a few files per thread instead of hundreds of modules.
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('wobbly: this source checkout is not built yet: run `npm run build` (or `npm run demo`) first\n');
   process.exit(2);

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mannWhitneyGreater, mannWhitneyTwoSided, median, normalUpperTail, smallestP } from '../src/baseline/stats.js';
 import { comparedMetrics, defaultTolerances, parseTolerance } from '../src/baseline/tolerance.js';
-import { baselineFile, compareToBaseline, formatChange, formatInterval } from '../src/baseline/compare.js';
+import { baselineFile, compareToBaseline } from '../src/baseline/compare.js';
+import { formatChange, formatInterval } from '../src/baseline/format.js';
 import { compareAb } from '../src/compare/ab.js';
 import { syntheticRun } from './fixtures/synthetic-runs.js';
 

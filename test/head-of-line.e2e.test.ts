@@ -27,6 +27,7 @@ interface Group {
 interface Evidence {
   delayedRequests: number;
   maxDelayMs: number;
+  selfLagMs: number;
   exposedRequests: number;
   slowRemainingMs: number;
   answeredAfterSlowEndMs: number;
@@ -74,12 +75,17 @@ test('one worker, a request that blocks it for 1 s: the fast requests wait about
   assertPrinted(stdout, result);
 });
 
-test('a slow request that awaits instead of blocking: head-of-line clear', async () => {
+test('a slow request that awaits instead of blocking: head-of-line clear, or inconclusive where wobbly\'s own lag explains a wait', async () => {
   const { result } = await runHeadOfLine('awaits', ['slowPath=/async?ms=1000']);
   const v = result.verdicts.find((x) => x.id === 'head-of-line-blocking')!;
-  assert.equal(v.status, 'clear', v.summary);
   const e = v.evidence as unknown as Evidence;
-  assert.equal(e.delayedRequests, 0);
+  // Never detected. A request that waited is allowed only where the product's self-check says why:
+  // wobbly's own loop lagged at least half the wait (seen with three test files at once on 2 cores).
+  if (e.delayedRequests === 0) assert.equal(v.status, 'clear', v.summary);
+  else {
+    assert.equal(v.status, 'inconclusive', v.summary);
+    assert.ok(e.selfLagMs >= e.maxDelayMs / 2, `own lag ${e.selfLagMs} ms for a wait of ${e.maxDelayMs} ms`);
+  }
   assert.ok(e.exposedRequests >= 36, `exposed ${e.exposedRequests}`);
   assert.equal(Object.keys(e.byIdentity).length, 1, JSON.stringify(e.byIdentity));
 });

@@ -1,6 +1,7 @@
 // The load and sweep actors (closed model). The HTTP work runs in worker threads (src/load/worker.ts)
 // so that a load at full speed does not delay the probes on this thread; the workers aggregate
 // for themselves and post deltas, merged here into the actor's recorder.
+import { codeFile } from '../code-files.js';
 import { Worker } from 'node:worker_threads';
 import { ActorRecorder, type LoadPhase } from '../metrics/actor-recorder.js';
 import { mergeMeters, slotMsFor, type LoadMeterData } from '../metrics/load-meter.js';
@@ -12,7 +13,7 @@ import { VERSION } from '../version.js';
 import type { ActorContext } from './context.js';
 import { THREAD_RESOURCE_LIMITS } from '../engine/thread-limits.js';
 
-const WORKER_URL = new URL('../load/worker.js', import.meta.url);
+const WORKER_URL = codeFile('load-worker');
 /** Orders reach the threads within a millisecond or so: they start together this much later. */
 const START_MARGIN_MS = 5;
 /** How often workers hand their counts over (progress line, target-down watch). */

@@ -9,6 +9,7 @@
 // same run and make wobbly's own lag look like the server's. So from OFF_THREAD_STREAMS streams on,
 // the streams run in a worker thread (./stream-worker.ts) that reports back in batches; the
 // recorder and the stream stats stay on the main thread either way.
+import { codeFile } from '../code-files.js';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { Client, type Dispatcher } from 'undici';
@@ -317,7 +318,7 @@ export async function runStream(spec: StreamSpec, ctx: ActorContext): Promise<vo
     return;
   }
 
-  const worker = new Worker(new URL('./stream-worker.js', import.meta.url), {
+  const worker = new Worker(codeFile('stream-worker'), {
     workerData: { spec, origin: ctx.target.origin, trust: ctx.target.trust, basePath: ctx.target.basePath, clockOrigin: ctx.clock.absoluteOrigin },
   });
   const onStop = () => worker.postMessage('stop');

@@ -3,7 +3,7 @@
 // K runs (--save-baseline F --repeat K), and the reports for CI (baseline file, JUnit, Markdown,
 // GitHub step summary and annotations).
 import { appendFile } from 'node:fs/promises';
-import { baselineFile, compareToBaseline, withBaseline, type BaselineFile } from '../baseline/compare.js';
+import type { BaselineFile } from '../baseline/compare.js';
 import { defaultTolerances, type Tolerances } from '../baseline/tolerance.js';
 import { githubAnnotations } from '../report/github.js';
 import { renderJunit } from '../report/junit.js';
@@ -67,6 +67,8 @@ export async function baselineGate(scenario: Scenario, flags: CiFlags): Promise<
   const baseline = (await readResult(file, 'baseline')) as BaselineFile;
   if (baseline.partial) throw new InputError(`${file}: the baseline is a partial result (${baseline.stoppedBy ?? 'cut short'}); save a complete run with --save-baseline`);
   const tolerances = flags.maxRegression ?? defaultTolerances();
+  // Imported here: the comparison brings the HDR histograms into the main thread, which a run without a baseline does not need.
+  const { compareToBaseline, withBaseline } = await import('../baseline/compare.js');
   // A run cut short is not compared: its exit code (130 or 3) says why already.
   return (r) => finish(r.partial ? r : withBaseline(r, compareToBaseline(baseline, r, tolerances, file)));
 }
@@ -87,6 +89,7 @@ export async function repeatedBaseline(k: number, flags: CiFlags, io: Io, runOnc
       return r;
     }
   }
+  const { baselineFile } = await import('../baseline/compare.js');
   await writeFileAtomic(flags.saveBaseline!, JSON.stringify(baselineFile(runs), null, 2) + '\n');
   if (!flags.quiet) io.out(`baseline of ${k} runs saved to ${flags.saveBaseline}\n`);
   return runs[runs.length - 1]!;

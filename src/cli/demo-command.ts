@@ -1,4 +1,5 @@
 // `wobbly demo`: start the built-in demo target and run the built-in scenarios against it.
+import { codeFile } from '../code-files.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -24,7 +25,7 @@ export const DEMO_SCENARIOS: { name: string; set?: Record<string, string>; worke
 ];
 
 export function demoTargetEntry(): string {
-  return fileURLToPath(new URL('../demo/main.js', import.meta.url));
+  return fileURLToPath(codeFile('demo-main'));
 }
 
 export async function demoCommand(opts: { jsonDir?: string; html?: string; only?: string[]; quiet?: boolean }, io: Io): Promise<number> {

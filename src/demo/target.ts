@@ -3,6 +3,7 @@
 // its own process (see ./main.ts); this module only holds the pure parts, so they are testable:
 // argument parsing, the request handler and the server factory. Node built-ins only.
 
+import { codeFile } from '../code-files.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,7 @@ export function readyLine(host: string, port: number): string {
 }
 
 /** Absolute path of the compiled entry point (dist/src/demo/main.js), for spawning it. */
-export const DEMO_MAIN_PATH: string = fileURLToPath(new URL('./main.js', import.meta.url));
+export const DEMO_MAIN_PATH: string = fileURLToPath(codeFile('demo-main'));
 
 /** The "thread id" a worker's event-loop thread reports (like threading.get_ident() in async def). */
 export function loopThreadId(pid: number): number {

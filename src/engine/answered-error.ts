@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ActorSpec } from '../types.js';
 import type { Calibration } from '../run-data/types.js';
-import { TargetUnreachableError } from './preflight.js';
+import { TargetUnreachableError } from '../net/unreachable.js';
 
 /** What to check for an error status. */
 export function statusAdvice(status: number): string {

@@ -2,6 +2,7 @@
 // in a worker whose young generation is capped (see thread-limits.ts), and the main thread only
 // waits and draws the live view. What comes back is plain data (RunData, RunResult): the same as
 // executeRun() on this thread gives.
+import { codeFile } from '../code-files.js';
 import { Worker } from 'node:worker_threads';
 import type { LiveState } from './live.js';
 import type { RunOptions } from './run.js';
@@ -59,7 +60,7 @@ export function rebuildError(e: ThreadError): Error {
   return err;
 }
 
-const WORKER_URL = new URL('./run-thread-worker.js', import.meta.url);
+const WORKER_URL = codeFile('run-thread-worker');
 
 export function executeRunInThread(scenario: Scenario, options: ThreadRunOptions = {}): Promise<{ data: RunData; result: RunResult }> {
   const workerData: RunThreadData = {

@@ -1,7 +1,7 @@
 // The terminal's Baseline block: each compared metric with both values, the change and its
 // confidence interval, the smallest change the comparison could have detected, and a sentence
 // per regression.
-import { formatChange, formatInterval } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/format.js';
 import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { formatValue } from '../expect/metrics.js';
 import { comparisonMessage, confidenceText, toleranceText } from './outcome.js';

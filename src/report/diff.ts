@@ -1,7 +1,8 @@
 // `wobbly diff A.json B.json`: two saved results side by side, each metric with its change and,
 // where both runs have enough timeline buckets, a two-sided Mann–Whitney U p-value (is the
 // difference more than noise?). Pure: results → string.
-import { bucketSeries, formatChange, formatP, MIN_BUCKETS, relativeChange } from '../baseline/compare.js';
+import { bucketSeries, MIN_BUCKETS, relativeChange } from '../baseline/compare.js';
+import { formatChange, formatP } from '../baseline/format.js';
 import { mannWhitneyTwoSided } from '../baseline/stats.js';
 import { formatValue, readMetric, resolveMetric, type Metric } from '../expect/metrics.js';
 import type { ActorResult, RunResult } from '../result/types.js';

@@ -1,6 +1,6 @@
 // A Markdown summary of a run (for --markdown and GitHub's step summary): outcome, expectations,
 // baseline comparison, verdicts, actors. Pure: result → string.
-import { formatChange, formatInterval } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/format.js';
 import { formatValue } from '../expect/metrics.js';
 import type { RunResult } from '../result/types.js';
 import { formatMs } from '../format.js';

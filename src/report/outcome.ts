@@ -1,6 +1,6 @@
 // What passed and what failed in a result, in sentences every CI reporter shares (terminal,
 // JUnit, Markdown, GitHub annotations), so they all say the same thing.
-import { formatChange, formatInterval } from '../baseline/compare.js';
+import { formatChange, formatInterval } from '../baseline/format.js';
 import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { formatValue } from '../expect/metrics.js';
 import type { ExpectationResult, RunResult } from '../result/types.js';

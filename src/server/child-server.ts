@@ -1,14 +1,14 @@
 // A server wobbly starts itself: its own process group, its log kept for when it fails, ready
 // when it prints a line or answers an HTTP path, and always stopped as a whole group.
+import { codeFile } from '../code-files.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Agent, request } from 'undici';
 import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
 import { MAX_LINE_CHARS, serverText } from '../protocols/server-text.js';
 import { ServerStartError, ServerStartInterrupted } from './start-errors.js';
 import { registerLive, unregisterLive } from './live.js';
 
-const REAPER = fileURLToPath(new URL('./reaper.js', import.meta.url));
+const REAPER = fileURLToPath(codeFile('reaper'));
 
 export interface ServerOptions {
   command: string;
@@ -146,28 +146,36 @@ export class ChildServer {
         const e = this.exited!;
         done(new ServerStartError(`the server exited before it was ready (${e.signal ? `signal ${e.signal}` : `exit code ${e.code}`})`, this.logTail()));
       });
-      if (opts.readyUrl) {
-        const url = opts.readyUrl;
-        const dispatcher = opts.tls && url.startsWith('https:') ? new Agent(undiciTlsOptions(opts.tls)) : undefined;
-        const check = async () => {
-          if (settled) {
-            void dispatcher?.close().catch(() => undefined);
-            return;
-          }
-          try {
-            // reset: no keep-alive socket left open (uvicorn --limit-concurrency counts it against the load).
-            const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, reset: true, ...(dispatcher ? { dispatcher } : {}) });
-            await res.body.dump();
-            if (res.statusCode < 500) done();
-          } catch {
-            // not listening yet
-          }
-          if (!settled) poll = setTimeout(check, 100);
-          else void dispatcher?.close().catch(() => undefined);
-        };
-        void check();
-      }
+      if (opts.readyUrl) void this.pollReady(opts.readyUrl, opts.tls, () => settled, done, (t) => (poll = t));
     });
+  }
+
+  /**
+   * GET the ready URL every 100 ms until it answers below 500 or `settled()`. undici is imported
+   * here, not at the top: the CLI's main thread loads this module for every run, and needs undici
+   * only when it starts a server (the run itself has its own thread).
+   */
+  private async pollReady(url: string, tls: TlsTrust | undefined, settled: () => boolean, done: () => void, setPoll: (t: NodeJS.Timeout) => void): Promise<void> {
+    // undici is CommonJS: node's import() gives its exports as `default` too, the bundle's only as `default`.
+    const { Agent, request } = ((await import('undici')) as unknown as { default: typeof import('undici') }).default;
+    const dispatcher = tls && url.startsWith('https:') ? new Agent(undiciTlsOptions(tls)) : undefined;
+    const check = async () => {
+      if (settled()) {
+        void dispatcher?.close().catch(() => undefined);
+        return;
+      }
+      try {
+        // reset: no keep-alive socket left open (uvicorn --limit-concurrency counts it against the load).
+        const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, reset: true, ...(dispatcher ? { dispatcher } : {}) });
+        await res.body.dump();
+        if (res.statusCode < 500) done();
+      } catch {
+        // not listening yet
+      }
+      if (!settled()) setPoll(setTimeout(check, 100));
+      else void dispatcher?.close().catch(() => undefined);
+    };
+    await check();
   }
 
   /** SIGTERM to the whole group, SIGKILL after graceMs. Safe to call twice. */

@@ -1,0 +1,18 @@
+// The bundled CLI (scripts/bundle.mjs → dist/cli/) and tsc's dist/src/ name the same thread and
+// process entry points (src/code-files.ts): every one exists in both layouts, and the bundle is what
+// bin/wobbly.js runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BUNDLE_ENTRIES, codeFile, type CodeFile } from '../src/code-files.js';
+import { ROOT } from './helpers.js';
+
+test('every entry point exists in dist/src (tsc) and in dist/cli (the bundle); bin/wobbly.js runs the bundle', () => {
+  for (const name of Object.keys(BUNDLE_ENTRIES)) {
+    assert.ok(existsSync(join(ROOT, 'dist/cli', `${name}.js`)), `dist/cli/${name}.js`);
+    if (name !== 'main') assert.ok(existsSync(fileURLToPath(codeFile(name as CodeFile))), `${name} in dist/src`);
+  }
+  assert.ok(readFileSync(join(ROOT, 'bin/wobbly.js'), 'utf8').includes("'../dist/cli/main.js'"));
+});

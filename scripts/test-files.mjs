@@ -1,4 +1,4 @@
-// Every test file for `npm test` (unit and end-to-end, one `node --test` run, three files at a
+// Every test file for `npm test` (unit and end-to-end, one `node --test` run, four files at a
 // time), the longest first: starting the long live files early keeps the last minute from being
 // one long file alone while the short ones fill the gaps. Order measured on the 2-core machine
 // (three files at a time, seconds): ci 86, html-report 54, hostile 53, readme-examples 50,

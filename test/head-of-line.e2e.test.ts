@@ -94,7 +94,9 @@ test('two workers (node:cluster): only keep-alive requests pinned to the busy wo
   const { result } = await runHeadOfLine('two-workers', ['slowPath=/1?ms=1000'], twoWorkers.url);
   const v = result.verdicts.find((x) => x.id === 'head-of-line-blocking')!;
   const e = v.evidence as unknown as Evidence;
-  assert.equal(Object.keys(e.byIdentity).length, 2, JSON.stringify(e.byIdentity));
+  // Two workers answered: the fast requests' pids with the slow request's (the kernel may hand every
+  // fast connection to the free worker, as seen on a busy machine: then the fast requests show one pid).
+  assert.equal(new Set([...Object.keys(e.byIdentity), e.slow[0]!.identity]).size, 2, JSON.stringify({ fast: e.byIdentity, slow: e.slow[0] }));
   // Whether any keep-alive connection was pinned to the busy worker is the OS's choice; whatever waited was.
   const delayedIds = Object.entries(e.byIdentity).filter(([, g]) => g.delayed > 0).map(([id]) => id);
   assert.ok(delayedIds.every((id) => id === e.slow[0]!.identity), `only the busy worker delays: ${JSON.stringify(e.byIdentity)}`);

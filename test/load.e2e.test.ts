@@ -115,7 +115,8 @@ test('a probe in the same run as a full-speed load on a healthy server reports n
   // An endpoint this fast says nothing about pools: no false pool-starvation either.
   const pool = result.verdicts.find((x) => x.id === 'pool-starvation')!;
   assert.equal(pool.status, 'inconclusive');
-  assert.equal((pool.evidence as { reason?: string }).reason, 'too-fast', pool.summary);
+  // Too fast to tell (2 ms unloaded), or, on a busy machine, wobbly's own load thread lagging first: both say why not.
+  assert.ok(['too-fast', 'client-bound'].includes((pool.evidence as { reason?: string }).reason ?? ''), pool.summary);
 });
 
 test('a target that dies under load: the run stops, the results so far are kept, exit 3', async () => {

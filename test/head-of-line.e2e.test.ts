@@ -97,9 +97,16 @@ test('two workers (node:cluster): only keep-alive requests pinned to the busy wo
   // Two workers answered: the fast requests' pids with the slow request's (the kernel may hand every
   // fast connection to the free worker, as seen on a busy machine: then the fast requests show one pid).
   assert.equal(new Set([...Object.keys(e.byIdentity), e.slow[0]!.identity]).size, 2, JSON.stringify({ fast: e.byIdentity, slow: e.slow[0] }));
-  // Whether any keep-alive connection was pinned to the busy worker is the OS's choice; whatever waited was.
-  const delayedIds = Object.entries(e.byIdentity).filter(([, g]) => g.delayed > 0).map(([id]) => id);
-  assert.ok(delayedIds.every((id) => id === e.slow[0]!.identity), `only the busy worker delays: ${JSON.stringify(e.byIdentity)}`);
+  // Whether any keep-alive connection was pinned to the busy worker is the OS's choice; whatever
+  // waited for the slow request was. On the free worker a request can wait for the CPU when other
+  // test files run beside this one (seen: up to 436 ms while the busy worker's waited 1,376 ms),
+  // never for the slow request: its longest wait stays under half of both the slow request's
+  // remaining time and the busy worker's longest wait.
+  const busy = e.byIdentity[e.slow[0]!.identity ?? ''];
+  const bound = Math.max(e.slowRemainingMs, busy?.maxDelayMs ?? 0) / 2;
+  for (const [id, g] of Object.entries(e.byIdentity)) {
+    if (id !== e.slow[0]!.identity) assert.ok(g.delayed === 0 || g.maxDelayMs < bound, `only the busy worker delays by the slow request: ${JSON.stringify(e.byIdentity)}`);
+  }
   // A new connection is accepted by whichever worker is free; one may have been accepted just before the block.
   assert.ok(e.byConnection.new.delayed <= 2, `new connections go to the free worker: ${JSON.stringify(e.byConnection)}`);
 });

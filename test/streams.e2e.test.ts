@@ -132,9 +132,11 @@ actors:
   assert.equal(s('cut').endedEarly, 1);
   assert.equal(s('cut').events, 2);
   assert.deepEqual(Object.keys(s('cut').endedEarlyBy), ['connection closed']);
-  // A 600 ms silence with a 300 ms stall gap: both streams stalled.
+  // A 600 ms silence with a 300 ms stall gap: both streams stalled. The silence is read by wobbly's
+  // stream thread: its own loop lag can read either event late (seen: 476 ms with other test files
+  // beside it), so the tolerance is 100 ms plus that thread's longest lag, which the result reports.
   assert.equal(s('pause').stalled, 2);
-  within(s('pause').longestSilenceMs, 600, 100, 'longest silence (ms)');
+  within(s('pause').longestSilenceMs, 600, 100 + (s('pause').ownLagMs?.max ?? 0), 'longest silence (ms)');
   assert.equal(s('pause').complete, 2);
   // Still open when the run ended: not a failure.
   assert.equal(s('open').open, 1);

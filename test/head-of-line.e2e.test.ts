@@ -107,6 +107,8 @@ test('two workers (node:cluster): only keep-alive requests pinned to the busy wo
   for (const [id, g] of Object.entries(e.byIdentity)) {
     if (id !== e.slow[0]!.identity) assert.ok(g.delayed === 0 || g.maxDelayMs < bound, `only the busy worker delays by the slow request: ${JSON.stringify(e.byIdentity)}`);
   }
-  // A new connection is accepted by whichever worker is free; one may have been accepted just before the block.
-  assert.ok(e.byConnection.new.delayed <= 2, `new connections go to the free worker: ${JSON.stringify(e.byConnection)}`);
+  // A new connection is accepted by whichever worker is free; one may have been accepted just before
+  // the block. More may wait for the CPU on a busy machine (seen: 4 up to 182 ms), not for the slow request.
+  const fresh = e.byConnection.new;
+  assert.ok(fresh.delayed <= 2 || fresh.maxDelayMs < bound, `new connections go to the free worker: ${JSON.stringify(e.byConnection)}`);
 });

@@ -7,6 +7,7 @@ import type { Analysis } from '../src/analysis/analyse.js';
 import { ActorRecorder, type LoadPhase } from '../src/metrics/actor-recorder.js';
 import { LoadMeter, mergeMeters } from '../src/metrics/load-meter.js';
 import { cpu, pool, simulate, slower, type Model } from './closed-model-sim.js';
+import { matchesGolden } from './helpers.js';
 import { judgePoolStarvation, judgeSerialized, poolCause } from '../src/verdicts/pool-starvation.js';
 
 function estimate(phase: LoadPhase, S: number | null = 200): ConcurrencyEstimate {
@@ -105,14 +106,8 @@ test('verdict sentences name the likely pool: anyio\'s 40 tokens, the default ex
   const e40 = estimate(simulate({ N: 50, model: pool(40, 200), durationMs: 4000 }));
   const v = judgePoolStarvation({ windows: [], stalls: [], loads: [e40] })!;
   assert.equal(v.status, 'detected');
-  assert.match(v.summary, /handles at most ~40 requests at once although 50 were sent: a pool of about 40 \(FastAPI runs `def` endpoints .*anyio's threadpool: 40 tokens by default\)/);
   assert.equal((v.evidence as { effectiveConcurrency: number }).effectiveConcurrency, Math.round(e40.effectiveConcurrency! * 100) / 100);
   for (const k of ['effectiveConcurrency', 'requestedConcurrency', 'serviceTimeMs', 'throughputRps']) assert.ok(k in v.evidence, k);
-  assert.match(v.hint, /total_tokens/);
-  assert.match(v.hint, /min\(32, os\.cpu_count\(\) \+ 4\)/);
-  assert.match(poolCause(6), /default executor .* 6 if the server has 2 CPUs/);
-  assert.match(poolCause(5), /a limiter set to 5 .*anyio's total_tokens.*or asyncio's default executor.*5 if the server has 1 CPU$/);
-  assert.match(poolCause(2, { field: 'pid', values: ['4312', '4313'] }), /one request at a time in each of the 2 workers \(pid 4312, 4313\)/);
   assert.equal(judgeSerialized({ windows: [], stalls: [], loads: [e40] })!.status, 'clear');
 
   const e1 = estimate(simulate({ N: 4, model: pool(1, 200), durationMs: 4000 }));
@@ -123,10 +118,16 @@ test('verdict sentences name the likely pool: anyio\'s 40 tokens, the default ex
   };
   const s = judgeSerialized(stalled)!;
   assert.equal(s.status, 'detected');
-  assert.match(s.summary, /one request at a time although 4 were sent.*GET \/live stalled meanwhile: the event loop itself was blocked/);
-  assert.match(s.hint, /blocking call inside an `async def`/);
-  assert.match(judgeSerialized({ ...stalled, stalls: [{ ...stalled.stalls[0]!, stalls: [] }] })!.summary, /probes were answered meanwhile/);
   assert.equal(judgePoolStarvation(stalled)!.status, 'detected');
+  // The wording, from these simulated (deterministic) runs, as one reviewed golden file: the pool of
+  // 40 named as anyio's tokens, the default executor's min(32, cpu + 4), a limiter of 5, one at a
+  // time per worker, serialized with and without the probe stalled meanwhile.
+  const unstalled = judgeSerialized({ ...stalled, stalls: [{ ...stalled.stalls[0]!, stalls: [] }] })!;
+  matchesGolden('pool-sentences.txt', [
+    `pool of 40: ${v.summary}`, `hint: ${v.hint}`,
+    `cause 6: ${poolCause(6)}`, `cause 5: ${poolCause(5)}`, `cause 2 workers: ${poolCause(2, { field: 'pid', values: ['4312', '4313'] })}`,
+    `serialized, probe stalled: ${s.summary}`, `hint: ${s.hint}`, `serialized, probe answered: ${unstalled.summary}`,
+  ].join('\n\n') + '\n');
 });
 
 test('a sweep: C follows N up to the pool, then stays flat; the knee is the pool size', () => {

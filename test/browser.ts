@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package, no browser download) driven by playwright-core: open a
 // report, record console errors and every request, read the charts back from the DOM, screenshot.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -75,18 +75,22 @@ const READ_PAGE = `(() => {
 })()`;
 
 export class Browser {
-  private constructor(private readonly ctx: BrowserContext) {}
+  private constructor(
+    private readonly ctx: BrowserContext,
+    private readonly profile: string,
+  ) {}
 
   /** Fails (does not skip) without Chromium: the HTML tests need a real browser. */
   static async launch(): Promise<Browser> {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the HTML report tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
-    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wobbly-chromium-')), {
+    const profile = mkdtempSync(join(tmpdir(), 'wobbly-chromium-'));
+    const ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       viewport: { width: 1400, height: 900 },
     });
-    return new Browser(ctx);
+    return new Browser(ctx, profile);
   }
 
   async open(file: string, screenshot?: string): Promise<OpenedReport> {
@@ -109,8 +113,9 @@ export class Browser {
     return { ...read, consoleErrors, requests };
   }
 
-  close(): Promise<void> {
-    return this.ctx.close();
+  async close(): Promise<void> {
+    await this.ctx.close();
+    rmSync(this.profile, { recursive: true, force: true });
   }
 }
 

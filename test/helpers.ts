@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { renderTerminal } from '../src/report/terminal.js';
 import type { RunResult } from '../src/result/types.js';
@@ -12,8 +12,16 @@ import type { RunResult } from '../src/result/types.js';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/wobbly.js');
 
+const madeDirs: string[] = [];
+// Each test file is its own process: its temporary directories go when it exits, passed or failed.
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'wobbly-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'wobbly-test-'));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export interface TestServer {

@@ -213,11 +213,11 @@ actors:
 });
 
 test('faults are named: malformed HTTP and bare LF are not "is the server running?"; a TLS error says TLS; nothing listening does', async () => {
-  for (const [path, re] of [['/malformed', /listening, but every request before the run failed \(malformed HTTP \(Expected HTTP\//], ['/bare-lf', /malformed HTTP \(Missing expected CR/], ['/ctl-header', /malformed HTTP/]] as const) {
+  // The reason is the load client's parser's (src/load/http1.ts), which every actor but streams uses.
+  for (const [path, reason] of [['/malformed', 'not an HTTP/1.x response'], ['/bare-lf', 'bare CR or LF in the status line'], ['/ctl-header', 'control character in a header value']] as const) {
     const r = await timedRun(['run', scenario(`fault${path.slice(1)}`, `duration: 1s\nactors:\n  - kind: probe\n    path: ${path}\n    rate: 10/s\n`), '--target', server.url], 1000);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, re);
-    assert.doesNotMatch(r.stderr, /is the server running/);
+    assert.equal(r.stderr, `wobbly: ${server.url} is listening, but every request before the run failed (malformed HTTP (${reason}): the answer is not valid HTTP/1.1)\n`);
   }
   const tls = await timedRun(['run', scenario('tls', 'duration: 1s\nactors:\n  - kind: probe\n    path: /ok\n    rate: 10/s\n'), '--target', server.url.replace('http:', 'https:')], 1000);
   assert.equal(tls.code, 3);

@@ -103,7 +103,7 @@ for (const c of CASES) {
     const [ours, theirs] = await Promise.all([viaLoadClient(port), viaUndici(port)]);
     assert.equal(theirs.ok, c.ok, `undici: ${JSON.stringify(theirs)}`);
     assert.equal(ours.ok, c.ok, `load client: ${JSON.stringify(ours)}`);
-    if (!ours.ok) assert.ok(ours.error.startsWith('bad response ('), `a framing error, not a timeout or a closed connection: ${ours.error}`);
+    if (!ours.ok) assert.ok(ours.error.startsWith('malformed HTTP ('), `a framing error, not a timeout or a closed connection: ${ours.error}`);
   });
 }
 

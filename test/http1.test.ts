@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeRequest, Http1Connection, targetOf, type Http1Response } from '../src/load/http1.js';
+import { faultKind } from '../src/protocols/faults.js';
 
 type Reply = (socket: Socket, request: string) => void;
 
@@ -168,7 +169,9 @@ test('errors: refused, closed mid-body, not HTTP, aborted', async () => {
   assert.equal(cut.res.bodyBytes, 5);
 
   const bad = await send(new Http1Connection(targetOf(`http://127.0.0.1:${garbage.port}`)), GET(garbage.port));
-  assert.match(bad.error ?? '', /^bad response/);
+  // Named like every other malformed answer, so that the result counts it as one.
+  assert.equal(bad.error, 'malformed HTTP (not an HTTP/1.x response)');
+  assert.equal(faultKind(bad.error), 'malformed-http');
 
   const conn = new Http1Connection(targetOf(`http://127.0.0.1:${silent.port}`));
   const pending = send(conn, GET(silent.port));

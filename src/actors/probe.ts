@@ -2,17 +2,17 @@
 // counts from that due time, so a server that stalls cannot hide it by slowing the sender
 // (no coordinated omission). In-flight probes are capped; a probe that cannot go out is missed.
 import type { ProbeSpec, Sample } from '../types.js';
-import { exchange } from '../net/http.js';
-import { probeConnections, type ConnInfo } from '../net/connections.js';
+import { prepareRequest } from '../net/exchange.js';
+import { probeConnections } from '../net/connections.js';
 import { compileExtractors } from '../protocols/extract.js';
 import type { ActorContext } from './context.js';
 
 export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void> {
-  const connections = probeConnections(ctx.target.origin, spec, ctx.target.trust);
   const extractor = Object.keys(spec.extract).length ? compileExtractors(spec.extract) : undefined;
+  const connections = probeConnections(ctx.target, spec, extractor);
   const interval = 1000 / spec.ratePerSec;
   const stopAt = Math.min(spec.stopMs ?? Infinity, ctx.durationMs);
-  const request = { path: ctx.target.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: connections.reset };
+  const request = prepareRequest(ctx.target, { path: ctx.target.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: connections.reset });
   const { clock } = ctx;
   let i = 0;
   let inFlight = 0;
@@ -37,8 +37,7 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
     }
     inFlight++;
     const sentMs = clock.now();
-    const conn: ConnInfo = {};
-    const p = exchange(connections.next(index), ctx.target.origin, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop, extractor, conn).then((out) => {
+    const p = connections.send(index, request, Math.max(1, due + spec.timeoutMs - sentMs), ctx.stop).then((out) => {
       inFlight--;
       const sample: Sample = { scheduledMs: due, sentMs, endMs: clock.now(), status: out.status, bytes: out.bytes };
       if (out.error) sample.error = out.error;
@@ -77,5 +76,5 @@ export async function runProbe(spec: ProbeSpec, ctx: ActorContext): Promise<void
   });
   await Promise.all(pending);
   flushMissed();
-  await connections.close();
+  connections.close();
 }

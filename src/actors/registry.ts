@@ -5,14 +5,14 @@ import type { ActorContext } from './context.js';
 import { runLoad, runSweep } from './load.js';
 import { runProbe } from './probe.js';
 import { runRequest } from './request.js';
-import { runStream } from './stream.js';
 
 type Runners = { [K in ActorSpec['kind']]: (spec: Extract<ActorSpec, { kind: K }>, ctx: ActorContext) => Promise<void> };
 
 export const RUNNERS: Runners = {
   probe: runProbe,
   request: runRequest,
-  stream: runStream,
+  // Loaded only when a scenario has streams: their client is undici, which no other actor needs.
+  stream: async (spec, ctx) => (await import('./stream.js')).runStream(spec, ctx),
   load: runLoad,
   sweep: runSweep,
 };

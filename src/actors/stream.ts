@@ -16,7 +16,7 @@ import { Client, type Dispatcher } from 'undici';
 import { undiciTlsOptions, type TlsTrust } from '../net/tls.js';
 import type { Sample, StreamSpec } from '../types.js';
 import type { Clock } from '../net/clock.js';
-import { errorCode } from '../net/http.js';
+import { errorCode } from '../net/undici-errors.js';
 import { compileExtractors, type Extractor } from '../protocols/extract.js';
 import { LineSplitter, SseParser, type SseEvent } from '../protocols/sse.js';
 import { StreamIdentity, StreamStats, type StreamEnd } from '../metrics/stream-stats.js';

@@ -1,15 +1,12 @@
 // Before any load: can we reach the target at all, and how fast does each probe answer unloaded?
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { Client } from 'undici';
 import type { HttpSpec, ProbeSpec } from '../types.js';
-import { exchange } from '../net/http.js';
-import { encodeRequest, Http1Connection } from '../load/http1.js';
+import { connectionFor, exchange, prepareRequest } from '../net/exchange.js';
 import type { Target } from '../net/target.js';
 import type { Calibration } from '../run-data/types.js';
-import { VERSION } from '../version.js';
 import { faultKind, faultName } from '../protocols/faults.js';
-import { tlsConnectOptions, undiciTlsOptions } from '../net/tls.js';
+import { tlsConnectOptions } from '../net/tls.js';
 
 export { TargetUnreachableError } from '../net/unreachable.js';
 import { TargetUnreachableError } from '../net/unreachable.js';
@@ -72,7 +69,8 @@ class FaultTally {
 /** A few sequential requests to a probe's path before the run: its unloaded latency. */
 export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: AbortSignal): Promise<Calibration> {
   const { origin, basePath } = target;
-  const client = new Client(origin, { pipelining: 1, ...undiciTlsOptions(target.trust) });
+  const conn = connectionFor(target);
+  const request = prepareRequest(target, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' });
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;
@@ -83,7 +81,8 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
       const left = CALIBRATION_BUDGET_MS - (performance.now() - began);
       if (left <= 0) break;
       const t = performance.now();
-      const out = await exchange(client, origin, { path: basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body, reset: spec.connection === 'new' }, Math.min(spec.timeoutMs, left), stop);
+      const out = await exchange(conn, request, Math.min(spec.timeoutMs, left), stop);
+      if (spec.connection === 'new') conn.close();
       // Ctrl-C during the calibration: a partial run, not an unreachable target.
       if (out.error === 'unfinished') break;
       if (out.error) {
@@ -99,7 +98,7 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
       if (i > 0) latencies.push(performance.now() - t);
     }
   } finally {
-    await client.destroy().catch(() => undefined);
+    conn.close();
   }
   faults.throwIfNothingAnswered(latencies.length + failures);
   return summarise(latencies, failures, failedStatus);
@@ -108,12 +107,12 @@ export async function calibrateProbe(spec: ProbeSpec, target: Target, stop: Abor
 /**
  * The unloaded service time S of a load's path: `requests` sequential requests (after one that
  * opens the connection), sent with the load's own HTTP client so that its overhead is the same
- * in S as under load (undici's added 1–3 ms to a 200 ms endpoint, i.e. C 1–2 % too high).
+ * in S as under load (undici's, used here once, added 1–3 ms to a 200 ms endpoint: C 1–2 % too high).
  */
 export async function calibrateService(spec: HttpSpec, requests: number, target: Target, stop: AbortSignal, runMs = SERVICE_CALIBRATION_BUDGET_MS): Promise<Calibration> {
   const origin = target.origin;
-  const conn = new Http1Connection(target);
-  const bytes = encodeRequest(spec.method, target.basePath + spec.path, target.hostHeader, spec.headers, spec.body, `wobbly/${VERSION}`);
+  const conn = connectionFor(target);
+  const request = prepareRequest(target, { path: target.basePath + spec.path, method: spec.method, headers: spec.headers, body: spec.body });
   const latencies: number[] = [];
   let failures = 0;
   let failedStatus: number | undefined;
@@ -123,17 +122,7 @@ export async function calibrateService(spec: HttpSpec, requests: number, target:
   // endpoint costs that once (a timeout ends calibration), a slow one is measured (the time is
   // reported as the result's preflightMs).
   const waitMs = Math.max(MIN_SERVICE_WAIT_MS, runMs);
-  const one = () =>
-    new Promise<{ error?: string; status: number }>((resolve) => {
-      const timer = setTimeout(() => conn.abort('timeout'), Math.max(1, Math.min(spec.timeoutMs, waitMs, SERVICE_CALIBRATION_BUDGET_MS - (performance.now() - began))));
-      const onStop = () => conn.abort('unfinished');
-      stop.addEventListener('abort', onStop, { once: true });
-      conn.send(bytes, spec.method === 'HEAD', (error, res) => {
-        clearTimeout(timer);
-        stop.removeEventListener('abort', onStop);
-        resolve({ error, status: res.status });
-      });
-    });
+  const one = () => exchange(conn, request, Math.min(spec.timeoutMs, waitMs, SERVICE_CALIBRATION_BUDGET_MS - (performance.now() - began)), stop);
   try {
     for (let i = 0; i <= requests && performance.now() - began < SERVICE_CALIBRATION_BUDGET_MS && !stop.aborted; i++) {
       const t = performance.now();

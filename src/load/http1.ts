@@ -13,7 +13,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tlsConnectOptions, type TlsTrust } from '../net/tls.js';
-import { faultName } from '../protocols/faults.js';
+import { faultName, MALFORMED } from '../protocols/faults.js';
 
 export interface Http1Target {
   host: string;
@@ -28,6 +28,8 @@ export interface Http1Response {
   bodyBytes: number;
   /** Every byte of this response on the wire: status line, headers, body and framing. */
   wireBytes: number;
+  /** The response came on a connection that had answered before (set with the status). */
+  reused: boolean;
   /** Only when asked for (extraction): header names lower-cased. */
   headers?: Record<string, string | string[]>;
   /** Only when asked for (extraction): the body, cut at maxBody bytes. */
@@ -36,7 +38,7 @@ export interface Http1Response {
 
 /**
  * `error` is undefined on success; otherwise a short code: ECONNREFUSED, connection closed,
- * timeout, bad response (...). `res` is the connection's own object: valid until its next send.
+ * timeout, malformed HTTP (...). `res` is the connection's own object: valid until its next send.
  */
 export type Http1Callback = (error: string | undefined, res: Http1Response) => void;
 
@@ -172,7 +174,7 @@ export class Http1Connection {
   private remaining = 0;
   private chunkState: ChunkState = 'size';
   private keepAlive = true;
-  private readonly res: Http1Response = { status: 0, bodyBytes: 0, wireBytes: 0, headers: undefined, body: undefined };
+  private readonly res: Http1Response = { status: 0, bodyBytes: 0, wireBytes: 0, reused: false, headers: undefined, body: undefined };
   private bodyParts: Buffer[] | undefined;
 
   constructor(
@@ -295,6 +297,7 @@ export class Http1Connection {
     res.status = 0;
     res.bodyBytes = 0;
     res.wireBytes = 0;
+    res.reused = false;
     res.headers = undefined;
     res.body = undefined;
     this.inHead = true;
@@ -427,6 +430,7 @@ export class Http1Connection {
     // 100 Continue, 103 Early Hints: skipped (status stays 0), the final response comes next.
     if (status < 200 && status !== 101) return pos;
     this.res.status = status;
+    this.res.reused = this.reused;
     if (headers) this.res.headers = headers;
     this.keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
     if (this.isHead || status === 204 || status === 304 || status === 101) this.mode = 'none';
@@ -573,6 +577,6 @@ export class Http1Connection {
   private protocolError(what: string): void {
     const cb = this.cb;
     this.teardown();
-    if (cb) this.finish(cb, `bad response (${what})`);
+    if (cb) this.finish(cb, `${MALFORMED} (${what})`);
   }
 }

@@ -2,76 +2,87 @@
 // Head-of-line blocking depends on it: a keep-alive connection stays pinned to the server worker
 // that accepted it (even while that worker is busy), a new connection goes to whichever worker
 // accepts it first.
-import { Client, Pool, type Dispatcher } from 'undici';
-import { undiciTlsOptions, type TlsTrust } from './tls.js';
+import type { Http1Connection } from '../load/http1.js';
+import type { Extractor } from '../protocols/extract.js';
+import { connectionFor, exchange, type HttpOutcome, type PreparedRequest } from './exchange.js';
+import type { Target } from './target.js';
 
-/** Where a request's connection facts land; pass one per request (see exchange()). */
-export interface ConnInfo {
-  /** Set when the response starts: false on the connection's first response, true after. */
-  reused?: boolean;
-  client?: TrackingClient;
-}
-
-/** The request option under which exchange() hands its ConnInfo to the client that sends it. */
-export const CONN_INFO = Symbol('wobbly.connInfo');
-
-/** An undici Client (one connection at a time) that counts responses per socket. */
-export class TrackingClient extends Client {
-  private responsesOnSocket = 0;
-
-  constructor(origin: string | URL, options?: Client.Options) {
-    super(origin, options);
-    this.on('connect', () => {
-      this.responsesOnSocket = 0;
-    });
-  }
-
-  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const info = (opts as { [CONN_INFO]?: ConnInfo })[CONN_INFO];
-    if (info) info.client = this;
-    return super.dispatch(opts, handler);
-  }
-
-  /**
-   * Called when a response's headers arrive. With one request at a time per connection
-   * (pipelining 1), the socket that carries it is the client's current one.
-   */
-  noteResponse(info: ConnInfo): void {
-    info.reused = this.responsesOnSocket++ > 0;
-  }
-}
-
-/** How a probe sends its requests: which dispatcher each one goes to. */
+/** How a probe sends its requests: which connection each one goes to. */
 export interface ProbeConnections {
-  /** The dispatcher for the i-th request. */
-  next(i: number): Dispatcher;
-  /** Extra request options (connection: new closes the socket after each response). */
+  /** Send the i-th request; it may wait for its connection (a fixed set), inside its timeout. */
+  send(i: number, req: PreparedRequest, timeoutMs: number, stop: AbortSignal): Promise<HttpOutcome>;
+  /** connection: new: the request asks the server to close after its response. */
   reset: boolean;
-  close(): Promise<void>;
+  close(): void;
 }
 
-export function probeConnections(origin: string, mode: { connection?: 'keep-alive' | 'new'; connections?: number; maxInFlight: number }, trust?: TlsTrust): ProbeConnections {
-  const clientOptions = { pipelining: 1, keepAliveTimeout: 30_000, ...undiciTlsOptions(trust) };
-  if (mode.connections !== undefined && mode.connection !== 'new') {
-    // A fixed set, used in turn: a request waits for its connection like a client with a
-    // fixed keep-alive pool (or a proxy's upstream connections) would.
-    const clients = Array.from({ length: mode.connections }, () => new TrackingClient(origin, clientOptions));
-    return {
-      next: (i) => clients[i % clients.length]!,
-      reset: false,
-      close: async () => {
-        await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
-      },
-    };
-  }
-  const pool = new Pool(origin, {
-    ...clientOptions,
-    connections: mode.maxInFlight,
-    factory: (o, opts) => new TrackingClient(o, opts as Client.Options),
-  });
+export interface ProbeConnectionMode {
+  connection?: 'keep-alive' | 'new';
+  connections?: number;
+  maxInFlight: number;
+}
+
+export function probeConnections(target: Target, mode: ProbeConnectionMode, extractor?: Extractor): ProbeConnections {
+  if (mode.connections !== undefined && mode.connection !== 'new') return fixedSet(target, mode.connections, extractor);
+  // Otherwise a pool: the connection used last if it is idle (one stays warm at a low rate), else a
+  // new one. The probe caps requests in flight, so at most maxInFlight are open.
+  const idle: Http1Connection[] = [];
+  const all = new Set<Http1Connection>();
+  const reset = mode.connection === 'new';
   return {
-    next: () => pool,
-    reset: mode.connection === 'new',
-    close: () => pool.destroy().catch(() => undefined),
+    reset,
+    send: async (_i, req, timeoutMs, stop) => {
+      const conn = idle.pop() ?? connectionFor(target, extractor);
+      all.add(conn);
+      const out = await exchange(conn, req, timeoutMs, stop, extractor);
+      // connection: new closes it here too, whether or not the server honoured Connection: close.
+      if (reset) conn.close();
+      idle.push(conn);
+      return out;
+    },
+    close: () => {
+      for (const c of all) c.close();
+    },
+  };
+}
+
+/**
+ * A fixed set, used in turn: a request waits for its connection like a client with a fixed
+ * keep-alive pool (or a proxy's upstream connections) would. The wait counts in its timeout.
+ */
+function fixedSet(target: Target, size: number, extractor?: Extractor): ProbeConnections {
+  const conns = Array.from({ length: size }, () => connectionFor(target, extractor));
+  // The tail of each connection's queue: a request goes out when the one before it is done.
+  const tails: Promise<void>[] = conns.map(() => Promise.resolve());
+  return {
+    reset: false,
+    send: (i, req, timeoutMs, stop) =>
+      new Promise<HttpOutcome>((resolve) => {
+        const k = i % size;
+        const queued = performance.now();
+        // While it waits for its turn, the request can time out or be stopped; then it is never sent.
+        let waiting = true;
+        const give = (error: string) => {
+          if (!waiting) return;
+          waiting = false;
+          clearTimeout(timer);
+          stop.removeEventListener('abort', onStop);
+          resolve({ status: 0, bytes: 0, error });
+        };
+        const onStop = () => give('unfinished');
+        const timer = setTimeout(() => give('timeout'), Math.max(1, timeoutMs));
+        if (stop.aborted) return give('unfinished');
+        stop.addEventListener('abort', onStop, { once: true });
+        tails[k] = tails[k]!.then(async () => {
+          if (!waiting) return;
+          waiting = false;
+          clearTimeout(timer);
+          stop.removeEventListener('abort', onStop);
+          resolve(await exchange(conns[k]!, req, timeoutMs - (performance.now() - queued), stop, extractor));
+        });
+      }),
+    close: () => {
+      for (const c of conns) c.close();
+    },
   };
 }

@@ -28,7 +28,16 @@ export function toBlocks(buckets: readonly WholeBucket[], bucketMs: number, maxB
   const per = Math.max(1, Math.ceil(buckets.length / maxBlocks));
   const out: BlockData = { ms: bucketMs * per, count: [], failures: [], latency: [] };
   for (let i = 0; i + per <= buckets.length; i += per) {
-    const h = new LatencyHistogram('coarse');
+    if (per === 1) {
+      // A block of one bucket is that bucket (its encoding is at hand when it was read back).
+      const { count, failures, latency } = buckets[i]!;
+      out.count.push(count);
+      out.failures.push(failures);
+      out.latency.push(latency.count ? latency.encode() : '');
+      continue;
+    }
+    // Summed in a plain array: adding into a packed one is slow (see LatencyHistogram).
+    const h = new LatencyHistogram('coarse', false);
     let count = 0;
     let failures = 0;
     for (const b of buckets.slice(i, i + per)) {

@@ -3,6 +3,9 @@ import { round } from '../format.js';
 import type { HistogramData, TimelineData } from '../run-data/types.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
+/** Up to this many buckets (2.6 MB), a timeline read back keeps them in plain arrays. */
+const PLAIN_BUCKETS = 200;
+
 export interface TimelineBucket {
   /** Bucket start, seconds since the run's start. */
   t: number;
@@ -34,7 +37,8 @@ class Bucket {
   private packed: { data: HistogramData | null; p50: number; maxMs: number } | undefined;
 
   constructor(latency?: LatencyHistogram) {
-    this.live = latency ?? new LatencyHistogram('coarse');
+    // Recorded into: a plain array (packed ones are slow to record into; see LatencyHistogram).
+    this.live = latency ?? new LatencyHistogram('coarse', false);
   }
 
   get latency(): LatencyHistogram {
@@ -120,8 +124,11 @@ export class Timeline {
 
   static fromData(d: TimelineData): Timeline {
     const t = new Timeline(d.bucketMs);
+    // Read back for analysis: plain arrays (13 KB each, fast to query) for the few buckets of a
+    // short run, packed ones for a long run's many.
+    const packed = d.buckets.length > PLAIN_BUCKETS;
     for (const b of d.buckets) {
-      const bucket = (t.buckets[b.i] = new Bucket(LatencyHistogram.fromData(b.latency, 'coarse')));
+      const bucket = (t.buckets[b.i] = new Bucket(LatencyHistogram.fromData(b.latency, 'coarse', packed)));
       bucket.count = b.count;
       bucket.failures = b.failures;
     }

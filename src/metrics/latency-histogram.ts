@@ -24,7 +24,7 @@ export class LatencyHistogram {
    */
   constructor(
     readonly precision: Precision = 'fine',
-    private readonly packed = precision === 'coarse',
+    readonly packed = precision === 'coarse',
   ) {
     this.h = hdr.build({
       bitBucketSize: packed ? 'packed' : 32,

@@ -7,6 +7,24 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { BUNDLE_ENTRIES } from '../dist/src/code-files.js';
 
+// Parts of hdr-histogram-js that Node never runs, parsed at every thread's start all the same:
+// its WebAssembly build (a 39 KB base64 module and its loader; wobbly builds JavaScript
+// histograms, whose two importers only test `webAssemblyAvailable` and `instanceof
+// WasmHistogram`) and pako, the browser's fallback for node:zlib.
+const HDR_STUBS = {
+  './wasm': 'export const webAssemblyAvailable = false; export class WasmHistogram {}',
+  pako: 'export default undefined;',
+};
+const noHdrWasm = {
+  name: 'hdr-node-only',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/wasm|pako)$/ }, (args) =>
+      args.importer.includes('hdr-histogram-js') ? { path: args.path, namespace: 'hdr-node-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'hdr-node-only' }, (args) => ({ contents: HDR_STUBS[args.path], loader: 'js' }));
+  },
+};
+
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
   entryPoints: Object.fromEntries(Object.entries(BUNDLE_ENTRIES).map(([name, file]) => [name, `dist/src/${file.slice(2)}`])),
@@ -20,5 +38,6 @@ await build({
   // CommonJS dependencies (undici, yaml, commander) call require() for node's modules.
   banner: { js: "import { createRequire as __wobblyRequire } from 'node:module'; const require = __wobblyRequire(import.meta.url);" },
   chunkNames: 'chunk-[hash]',
+  plugins: [noHdrWasm],
   logLevel: 'warning',
 });

@@ -3,7 +3,7 @@
 // bin/wobbly.js runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BUNDLE_ENTRIES, codeFile, type CodeFile } from '../src/code-files.js';
@@ -15,4 +15,12 @@ test('every entry point exists in dist/src (tsc) and in dist/cli (the bundle); b
     if (name !== 'main') assert.ok(existsSync(fileURLToPath(codeFile(name as CodeFile))), `${name} in dist/src`);
   }
   assert.ok(readFileSync(join(ROOT, 'bin/wobbly.js'), 'utf8').includes("'../dist/cli/main.js'"));
+});
+
+test("the bundle leaves out hdr-histogram-js's WebAssembly build and pako (Node never runs them), and keeps its JavaScript histograms", () => {
+  const files = readdirSync(join(ROOT, 'dist/cli')).filter((f) => f.endsWith('.js'));
+  const text = files.map((f) => readFileSync(join(ROOT, 'dist/cli', f), 'utf8')).join('\n');
+  assert.ok(!text.includes('node_modules/hdr-histogram-js/dist/wasm/'), 'no WebAssembly module');
+  assert.ok(!text.includes('node_modules/pako/'), 'no pako');
+  assert.ok(text.includes('node_modules/hdr-histogram-js/dist/JsHistogram.js'), 'the JavaScript histograms');
 });

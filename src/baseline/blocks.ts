@@ -3,7 +3,7 @@
 // and failure counts and its latencies as an HDR histogram (2 significant digits, compressed).
 // Bounded: a 10-minute run keeps 60 histograms of a few hundred bytes per actor.
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import * as hdr from 'hdr-histogram-js';
+import * as hdr from '../metrics/hdr.js';
 
 export const MAX_BLOCKS = 60;
 

@@ -1,6 +1,6 @@
 // HDR histograms of latencies: values recorded in microseconds, read back in milliseconds.
 // Fixed memory whatever the number of samples, so long runs stay bounded.
-import * as hdr from 'hdr-histogram-js';
+import * as hdr from './hdr.js';
 import type { HistogramData } from '../run-data/types.js';
 
 export type Precision = 'fine' | 'coarse';

@@ -1,4 +1,4 @@
-// Test target: a Node server whose /heavy blocks its event loop for exactly ?ms= (busy wait).
+// Test target: a Node server whose /heavy blocks its event loop for exactly ?ms= (a blocking sleep).
 // Usage: node dist/test/servers/stall-server.js  → prints "listening on http://127.0.0.1:PORT".
 // /stats reports how many requests and connections it saw (to prove nothing was sent).
 // SLOWDOWN=1.5 makes /slow 50% slower: the same server, regressed (for baselines).
@@ -10,11 +10,15 @@ const slowdown = Number(process.env.SLOWDOWN ?? '1');
 let requests = 0;
 let connections = 0;
 
-function busyWait(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // the event loop is blocked: nothing else is answered
-  }
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks the event loop for `ms` without burning a core, like `time.sleep()` inside an `async
+ * def`: nothing else is answered meanwhile. (A busy wait would block it the same, but it took a
+ * core from the other tests of the suite for every second of stall.)
+ */
+function blockingSleep(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
 }
 
 const server = createServer((req, res) => {
@@ -29,7 +33,7 @@ const server = createServer((req, res) => {
     res.end('OK');
   } else if (url.pathname === '/heavy') {
     const ms = Number(url.searchParams.get('ms') ?? '1000');
-    busyWait(ms);
+    blockingSleep(ms);
     res.end(JSON.stringify({ blockedMs: ms }));
   } else if (url.pathname === '/slow') {
     // healthy but slow: an async wait does not block the loop

@@ -1,0 +1,120 @@
+// `npm test`'s runner (after the build): every test file of dist/test, each in its own Node
+// process, scheduled so that the files that measure get the CPU they need on a 2-core machine.
+//   node scripts/run-tests.mjs            every file
+//   node scripts/run-tests.mjs stall tls  only the files whose name contains one of the words
+// - alone: files that take the whole machine on purpose (CPU hogs); they run first, by themselves.
+// - background: files that measure nothing and time nothing (pure functions, fixtures, bad input
+//   refused before anything is sent). They run beside everything else at a low priority (nice 10:
+//   a tenth of a core's share against a normal process), two at a time: they use the CPU the
+//   measured files leave idle and hardly take it from them.
+// - measured: every other file (a new file is measured until it is listed below), the longest
+//   first, three at a time; a heavy file (four CLI processes at once, full-speed loads, chains of
+//   FastAPI apps starting) takes two of the three slots, so that its bursts of CPU meet at most one
+//   other file. Measured on the 2-core machine, whole runs: four files at a time took 193–197 s
+//   and failed a test each time for want of CPU (a pool's 200 ms answers read 376 ms; the load
+//   thread lagged 77 ms, so the pool verdict was rightly inconclusive).
+// Each file's report is printed whole when it ends; the summary at the end lists every failure.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const MEASURED_SLOTS = 3;
+const BACKGROUND_AT_ONCE = 2;
+
+const ALONE = ['busy-machine.e2e'];
+const BACKGROUND = [
+  'accuracy', 'baseline', 'baseline-stats', 'bundle', 'ci-gate', 'ci-reports', 'compare-client', 'compare-summary',
+  'doctor-budget', 'doctor-findings', 'doctor-openapi', 'escape', 'event-loop-stall-verdict', 'expect',
+  'extract', 'golden', 'histogram-text', 'http1', 'http1-differential', 'oneliner-scenario', 'process-boundary',
+  'report-kinds.e2e', 'result-schema.e2e', 'run-data', 'scenario', 'scenario-fuzz', 'scenario-json-schema',
+  'shard-cli.e2e', 'shard-split', 'sse', 'stalls', 'stalls-accuracy', 'timeline', 'verdict-rules', 'verdict-wording',
+];
+/** Measured files whose CPU comes in bursts of more than a core: two slots each. */
+const HEAVY = ['readme-examples.e2e', 'shards.e2e', 'deploy', 'load.e2e'];
+/** The longest measured files first (wall seconds on the 2-core machine: ci 74, html-report 48, …). */
+const LONGEST_FIRST = [
+  'ci.e2e', 'html-report', 'hostile.e2e', 'readme-examples.e2e', 'fastapi-accuracy.e2e', 'fastapi-gating.e2e',
+  'shards.e2e', 'doctor.e2e', 'fastapi-pools.e2e', 'demo.e2e', 'oneliner.e2e', 'stall.e2e', 'compare.e2e',
+  'package.e2e', 'deploy', 'run-data.e2e', 'load.e2e', 'fastapi-streams-workers.e2e', 'fastapi-limit.e2e',
+  'server-lifecycle.e2e', 'head-of-line.e2e', 'tls.e2e', 'fastapi-errors-workers.e2e', 'bounded-run.e2e', 'cli-errors',
+];
+
+const words = process.argv.slice(2);
+const names = readdirSync('dist/test')
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => f.replace(/\.test\.js$/, ''))
+  .filter((n) => words.length === 0 || words.some((w) => n.includes(w)))
+  .sort();
+const rank = (n) => (LONGEST_FIRST.includes(n) ? LONGEST_FIRST.indexOf(n) : LONGEST_FIRST.length);
+const alone = names.filter((n) => ALONE.includes(n));
+const background = names.filter((n) => BACKGROUND.includes(n));
+const measured = names.filter((n) => !ALONE.includes(n) && !BACKGROUND.includes(n)).sort((a, b) => rank(a) - rank(b));
+
+const began = Date.now();
+const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
+/** name → { code, seconds, tests, failed } */
+const results = new Map();
+
+/** One test file in its own process (node:test reports it), its report printed whole at its end. */
+function runFile(name, niced) {
+  const t0 = Date.now();
+  const args = ['--test-reporter=spec', `dist/test/${name}.test.js`];
+  // nice(1): every process the file starts (the CLI, its servers) inherits the priority.
+  const child = niced ? spawn('nice', ['-n', '10', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let report = '';
+  child.stdout.on('data', (d) => (report += d));
+  child.stderr.on('data', (d) => (report += d));
+  return new Promise((done) => {
+    const finish = (code) => {
+      const count = (what) => Number(report.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
+      const r = { code, seconds: seconds(t0), tests: count('tests'), failed: count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0) };
+      results.set(name, r);
+      process.stdout.write(`\n── ${name} ${code === 0 ? 'passed' : 'FAILED'} in ${r.seconds} s${niced ? ' (background, nice 10)' : ''} ──\n${report}`);
+      done(r);
+    };
+    child.on('error', (e) => {
+      report += `\n${e.message}\n`;
+      finish(1);
+    });
+    child.on('close', (code, signal) => finish(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Runs `list` in order, each file taking weight(name) of `slots`; a file that does not fit lets a lighter one go ahead. */
+async function pool(list, slots, weight, niced) {
+  const waiting = [...list];
+  let free = slots;
+  const running = new Set();
+  while (waiting.length > 0 || running.size > 0) {
+    const i = waiting.findIndex((n) => Math.min(weight(n), slots) <= free);
+    if (i >= 0) {
+      const name = waiting.splice(i, 1)[0];
+      const w = Math.min(weight(name), slots);
+      free -= w;
+      const p = runFile(name, niced).then(() => {
+        free += w;
+        running.delete(p);
+      });
+      running.add(p);
+      continue;
+    }
+    await Promise.race(running);
+  }
+}
+
+const backgroundDone = pool(background, BACKGROUND_AT_ONCE, () => 1, true);
+await pool(alone, 1, () => 1, false);
+await pool(measured, MEASURED_SLOTS, (n) => (HEAVY.includes(n) ? 2 : 1), false);
+await backgroundDone;
+
+const all = [...results.values()];
+const failedFiles = [...results].filter(([, r]) => r.code !== 0).map(([n]) => n);
+process.stdout.write(
+  [
+    '',
+    `npm test: ${all.reduce((a, r) => a + r.tests, 0)} tests in ${results.size} files, ${all.reduce((a, r) => a + r.failed, 0)} failed, ${seconds(began)} s`,
+    `  (${alone.length} alone, ${measured.length} measured in ${MEASURED_SLOTS} slots, ${background.length} in the background at nice 10)`,
+    ...failedFiles.map((n) => `  FAILED: dist/test/${n}.test.js`),
+    '',
+  ].join('\n'),
+);
+process.exitCode = failedFiles.length ? 1 : 0;

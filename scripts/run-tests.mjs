@@ -8,16 +8,16 @@
 //   a tenth of a core's share against a normal process), two at a time: they use the CPU the
 //   measured files leave idle and hardly take it from them.
 // - measured: every other file (a new file is measured until it is listed below), the longest
-//   first, three at a time; a heavy file (four CLI processes at once, full-speed loads, chains of
-//   FastAPI apps starting) takes two of the three slots, so that its bursts of CPU meet at most one
-//   other file. Measured on the 2-core machine, whole runs: four files at a time took 193–197 s
-//   and failed a test each time for want of CPU (a pool's 200 ms answers read 376 ms; the load
-//   thread lagged 77 ms, so the pool verdict was rightly inconclusive).
+//   first, three at a time. Measured on the 2-core machine, whole runs: four at a time took
+//   184–197 s and failed one or two tests in each of three runs for want of CPU (a pool's 200 ms
+//   answers read 376 ms, so `clear`; the load thread lagged 77 ms, so the pool verdict was rightly
+//   `inconclusive`; a free worker's requests waited 139 ms for the CPU), also when the heaviest
+//   files (four CLI processes at once, full-speed loads, chains of FastAPI apps) took two slots.
 // Each file's report is printed whole when it ends; the summary at the end lists every failure.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const MEASURED_SLOTS = 3;
+const MEASURED_AT_ONCE = 3;
 const BACKGROUND_AT_ONCE = 2;
 
 const ALONE = ['busy-machine.e2e'];
@@ -28,8 +28,6 @@ const BACKGROUND = [
   'report-kinds.e2e', 'result-schema.e2e', 'run-data', 'scenario', 'scenario-fuzz', 'scenario-json-schema',
   'shard-cli.e2e', 'shard-split', 'sse', 'stalls', 'stalls-accuracy', 'timeline', 'verdict-rules', 'verdict-wording',
 ];
-/** Measured files whose CPU comes in bursts of more than a core: two slots each. */
-const HEAVY = ['readme-examples.e2e', 'shards.e2e', 'deploy', 'load.e2e'];
 /** The longest measured files first (wall seconds on the 2-core machine: ci 74, html-report 48, …). */
 const LONGEST_FIRST = [
   'ci.e2e', 'html-report', 'hostile.e2e', 'readme-examples.e2e', 'fastapi-accuracy.e2e', 'fastapi-gating.e2e',
@@ -53,6 +51,17 @@ const began = Date.now();
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
 /** name → { code, seconds, tests, failed } */
 const results = new Map();
+/** The files' processes now running: a SIGINT or SIGTERM to this runner is passed on to them. */
+const children = new Set();
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    for (const c of children) c.kill(signal);
+    process.exitCode = 130;
+    setTimeout(() => process.exit(130), 10_000).unref();
+  });
+}
 
 /** One test file in its own process (node:test reports it), its report printed whole at its end. */
 function runFile(name, niced) {
@@ -60,11 +69,13 @@ function runFile(name, niced) {
   const args = ['--test-reporter=spec', `dist/test/${name}.test.js`];
   // nice(1): every process the file starts (the CLI, its servers) inherits the priority.
   const child = niced ? spawn('nice', ['-n', '10', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let report = '';
   child.stdout.on('data', (d) => (report += d));
   child.stderr.on('data', (d) => (report += d));
   return new Promise((done) => {
     const finish = (code) => {
+      children.delete(child);
       const count = (what) => Number(report.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
       const r = { code, seconds: seconds(t0), tests: count('tests'), failed: count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0) };
       results.set(name, r);
@@ -79,21 +90,13 @@ function runFile(name, niced) {
   });
 }
 
-/** Runs `list` in order, each file taking weight(name) of `slots`; a file that does not fit lets a lighter one go ahead. */
-async function pool(list, slots, weight, niced) {
+/** Runs `list` in order, `atOnce` files at a time (none started after a signal). */
+async function pool(list, atOnce, niced) {
   const waiting = [...list];
-  let free = slots;
   const running = new Set();
-  while (waiting.length > 0 || running.size > 0) {
-    const i = waiting.findIndex((n) => Math.min(weight(n), slots) <= free);
-    if (i >= 0) {
-      const name = waiting.splice(i, 1)[0];
-      const w = Math.min(weight(name), slots);
-      free -= w;
-      const p = runFile(name, niced).then(() => {
-        free += w;
-        running.delete(p);
-      });
+  while ((waiting.length > 0 && !stopping) || running.size > 0) {
+    if (!stopping && waiting.length > 0 && running.size < atOnce) {
+      const p = runFile(waiting.shift(), niced).then(() => running.delete(p));
       running.add(p);
       continue;
     }
@@ -101,9 +104,9 @@ async function pool(list, slots, weight, niced) {
   }
 }
 
-const backgroundDone = pool(background, BACKGROUND_AT_ONCE, () => 1, true);
-await pool(alone, 1, () => 1, false);
-await pool(measured, MEASURED_SLOTS, (n) => (HEAVY.includes(n) ? 2 : 1), false);
+const backgroundDone = pool(background, BACKGROUND_AT_ONCE, true);
+await pool(alone, 1, false);
+await pool(measured, MEASURED_AT_ONCE, false);
 await backgroundDone;
 
 const all = [...results.values()];
@@ -111,8 +114,8 @@ const failedFiles = [...results].filter(([, r]) => r.code !== 0).map(([n]) => n)
 process.stdout.write(
   [
     '',
-    `npm test: ${all.reduce((a, r) => a + r.tests, 0)} tests in ${results.size} files, ${all.reduce((a, r) => a + r.failed, 0)} failed, ${seconds(began)} s`,
-    `  (${alone.length} alone, ${measured.length} measured in ${MEASURED_SLOTS} slots, ${background.length} in the background at nice 10)`,
+    `npm test: ${all.reduce((a, r) => a + r.tests, 0)} tests in ${results.size} files, ${all.reduce((a, r) => a + r.failed, 0)} failed, ${seconds(began)} s${stopping ? ' (interrupted: the files not started are not counted)' : ''}`,
+    `  (${alone.length} alone, ${measured.length} measured ${MEASURED_AT_ONCE} at a time, ${background.length} in the background at nice 10)`,
     ...failedFiles.map((n) => `  FAILED: dist/test/${n}.test.js`),
     '',
   ].join('\n'),

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { assertPrinted, getJson, ROOT, runCli, startServer, tempDir, within, type TestServer } from './helpers.js';
+import { assertPrinted, getJson, ROOT, runCli, startServer, tempDir, track, within, type TestServer } from './helpers.js';
 import { githubAnnotations } from '../src/report/github.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderJunit } from '../src/report/junit.js';
@@ -255,7 +255,7 @@ test('on a terminal: colours and a progress line; with NO_COLOR neither', async 
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/wobbly.js'))} run ${JSON.stringify(SCENARIO)} --target ${server.url} --set duration=1s`;
       const e = { ...process.env, ...env };
       if (env.NO_COLOR === undefined) delete e.NO_COLOR;
-      const child = spawn('/usr/bin/script', ['-qefc', cmd, '/dev/null'], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = track(spawn('/usr/bin/script', ['-qefc', cmd, '/dev/null'], { env: e, stdio: ['ignore', 'pipe', 'pipe'] }));
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));

@@ -16,6 +16,7 @@ import {
   parseDemoArgs,
   DEFAULT_THREAD_IDS,
 } from '../src/demo/target.js';
+import { track } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../src/demo/main.js', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -32,11 +33,13 @@ interface Target {
 }
 
 async function startTarget(args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Same process group (not detached): a Ctrl-C on the test run reaches the target too.
-    env: { ...process.env, DEMO_WORKERS: '', DEMO_POOL: '' },
-  });
+  const child = track(
+    spawn(process.execPath, [MAIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Same process group (not detached): a Ctrl-C on the test run reaches the target too.
+      env: { ...process.env, DEMO_WORKERS: '', DEMO_POOL: '' },
+    }),
+  );
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8');

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
-import { BIN, ROOT, runCli, tempDir, type CliResult } from './helpers.js';
+import { BIN, ROOT, runCli, tempDir, track, type CliResult } from './helpers.js';
 import { START_LEAD_MS, testServers } from './shards-helpers.js';
 import { readRunData } from '../src/run-data/file.js';
 import type { RunResult } from '../src/result/types.js';
@@ -41,7 +41,7 @@ const expand = (arg: string, env: Record<string, string>) => arg.replace(/\$\(([
 
 function sh(command: string, cwd: string, env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-e', '-c', command], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn('bash', ['-e', '-c', command], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -45,3 +45,11 @@ test('wobbly compare table and recommendation', () => {
   const c = fixture<{ scenario: string; rows: CompareRow[]; recommended: Recommendation | null }>('compare');
   matchesGolden('compare.txt', renderCompare(c.rows, c.recommended ?? undefined, c.scenario));
 });
+
+test('a partial result says why it stopped: interrupted, or the target stopped answering (terminal)', () => {
+  const stall = fixture('stall');
+  const interrupted: RunResult = { ...stall, partial: true, stoppedBy: 'interrupt' };
+  const down: RunResult = { ...stall, partial: true, stoppedBy: 'target-down', targetDown: { atMs: 1012, error: 'ECONNREFUSED' } };
+  const partialLines = (r: RunResult) => renderTerminal(r, { color: false }).split('\n').filter((l) => l.startsWith('PARTIAL RESULT'));
+  matchesGolden('partial.terminal.txt', [...partialLines(interrupted), ...partialLines(down)].join('\n') + '\n');
+});

@@ -18,6 +18,24 @@ process.once('exit', () => {
   for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+const spawned = new Set<ChildProcess>();
+/**
+ * A child this test file started (a server, a CLI run, a hog): killed with the file's process when
+ * that is stopped by a signal (npm test's runner passes on a Ctrl-C or a CI job's SIGTERM), where
+ * the tests' own stop() and after() hooks never run.
+ */
+export function track<C extends ChildProcess>(child: C): C {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  return child;
+}
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    for (const child of spawned) child.kill('SIGKILL');
+    process.exit(code); // the 'exit' handler above removes the temporary directories
+  });
+}
+
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wobbly-test-'));
   madeDirs.push(dir);
@@ -33,7 +51,7 @@ export interface TestServer {
 /** Start `node <script> ...args` and wait for its "listening on URL" line. */
 export function startServer(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<TestServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = track(spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -99,7 +117,7 @@ export interface CliRun {
 
 /** Start the real CLI; never hangs longer than timeoutMs (then SIGKILL). */
 export function startCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const child = track(spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) }));
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -164,7 +182,7 @@ export function within(actual: number | null | undefined, expected: number, tole
  * file's tests, or by `stop()`.
  */
 export function cpuHogs(count: number): { stop(): Promise<void> } {
-  const hogs = Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const hogs = Array.from({ length: count }, () => track(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' })));
   const stop = () =>
     Promise.all(
       hogs.map(

@@ -11,7 +11,7 @@ import type { RunRecord } from '../src/engine/run.js';
 import type { Scenario } from '../src/types.js';
 import type { Io } from '../src/cli/io.js';
 import { assertGolden } from './golden.js';
-import { BIN, ROOT, runCli, stallServer, within } from './helpers.js';
+import { BIN, ROOT, runCli, stallServer, track, within } from './helpers.js';
 
 const STATE: LiveState = {
   scenario: 'liveness-during-heavy',
@@ -102,7 +102,7 @@ test('progressLine: rewrites its lines in place and erases them at the end', () 
 function onTty(args: string[], env: Record<string, string>): Promise<string> {
   const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, COLUMNS: '110', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, COLUMNS: '110', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

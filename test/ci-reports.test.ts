@@ -47,10 +47,8 @@ test('JUnit: one testcase per expectation and verdict; detected fails, inconclus
   const xml = renderJunit(nastyResult());
   const parsed = wellFormed(xml);
   assert.ok(parsed.ok, parsed.error);
-  assert.match(xml, /<testsuites name="wobbly" tests="6" failures="3" errors="0" time="4\.000">/);
-  assert.match(xml, /<testsuite name="wobbly\.fixture" tests="6" failures="3" errors="0" skipped="1" time="4\.000" timestamp="2026-01-01T00:00:00">/);
-  assert.match(xml, /<testcase classname="wobbly\.fixture\.expectations" name="probe\.p99 &lt; 20ms" time="0">\n {6}<failure type="expectation" message="probe\.p99 &lt; 20ms: failed, actual 25 ms">/);
-  assert.match(xml, /<testcase classname="wobbly\.fixture\.verdicts" name="serialized" time="0">\n {6}<skipped message="serialized inconclusive: could not tell"\/>/);
+  // The whole document (counts, a failure per failed expectation and detected verdict, skipped for inconclusive): a golden file.
+  matchesGolden('nasty.junit.xml', xml);
   // The attribute survives the round trip: newlines and tabs kept, forbidden characters replaced.
   const stall = parsed.texts.find((t) => t.startsWith('event-loop-stall detected'))!;
   assert.equal(stall, `event-loop-stall detected: ${NASTY.replace('\u0001', '\uFFFD').replace('\uD800', '\uFFFD')}`);
@@ -61,14 +59,10 @@ test('JUnit: one testcase per expectation and verdict; detected fails, inconclus
 
 test('Markdown: outcome, tables with escaped cells', () => {
   const md = renderMarkdown(nastyResult());
-  assert.match(md, /^### wobbly: fixture ❌\n/);
-  assert.match(md, /\*\*FAIL: 2 of 3 expectations failed\*\*/);
-  assert.match(md, /\| ❌ \| `probe\.p99 < 20ms` \| 25 ms \|/);
+  matchesGolden('nasty.md', md);
   // Markup escaped, the line break folded, control characters and a lone surrogate shown as escapes.
   const stallRow = md.split('\n').find((l) => l.startsWith('| 🔴 | `event-loop-stall`'));
   assert.equal(stallRow, "| 🔴 | `event-loop-stall` | detected | a&lt;b&gt;&amp;\"quoted\" 'single' ]]&gt; tab\there new line \\\\x01 ctl \u{1F40D} lone \\\\ud800 end |");
-  assert.match(md, /\| probe \| probe \| `GET \/live` \| 200 \| 1 \| 99\.5 \| 2\.0 ms \| 10 ms \| 25 ms \| 40 ms \|/);
-  assert.match(md, /\| heavy \| request \| `GET \/heavy` \| 1 \| 1 \| 0\.0 \| – \| – \| – \| – \|/);
   assert.equal(mdCell('a|b\nc'), 'a\\|b c');
 });
 
@@ -81,7 +75,7 @@ test('GitHub annotations: ::error per failure, ::warning per detected verdict, e
   const lines = githubAnnotations(r).trimEnd().split('\n');
   assert.equal(lines.length, 3);
   assert.equal(lines[0], '::error file=scenarios/api.yaml,line=12,title=wobbly fixture%3A expectation failed%3A probe.p99 < 20ms::probe.p99 < 20ms: failed, actual 25 ms');
-  assert.match(lines[1]!, /^::error file=scenarios\/api\.yaml,title=wobbly fixture%3A expectation failed%3A verdict\.pool-starvation == clear::/);
+  assert.equal(lines[1], '::error file=scenarios/api.yaml,title=wobbly fixture%3A expectation failed%3A verdict.pool-starvation == clear::verdict.pool-starvation == clear: failed, actual not measured (no actor of this run can show pool-starvation)');
   // A warning is one short line (control characters shown as escapes); the hint is in the step summary.
   assert.equal(lines[2], `::warning file=scenarios/api.yaml,title=wobbly fixture%3A event-loop-stall detected::a<b>&"quoted" 'single' ]]> tab\there new line \\x01 ctl \u{1F40D} lone \\ud800 end (hint: see the step summary)`);
   r.verdicts[0]!.summary = 'x'.repeat(900);
@@ -89,7 +83,7 @@ test('GitHub annotations: ::error per failure, ::warning per detected verdict, e
   assert.ok(long.length < 320, `${long.length} characters`);
   // An absolute or built-in source names no file.
   r.scenario.source = '/abs/x.yaml';
-  assert.doesNotMatch(githubAnnotations(r), /file=/);
+  assert.ok(!githubAnnotations(r).includes('file='));
 });
 
 test('terminal settings: colours and progress only on a terminal without NO_COLOR; GitHub Actions detected', () => {
@@ -113,7 +107,6 @@ test('terminal report and diff of a baseline comparison', () => {
   slow.baseline = compareToBaseline(base, slow, defaultTolerances(), 'base.json');
   slow.pass = false;
   const text = renderTerminal(slow, { color: false });
-  assert.match(text, /Baseline\nagainst base\.json \(run 2026-01-01T00:00:00\.000Z\); tolerances: rps 10%, p50 10%, p90 10%, p99 10%/);
   // The figures on the comparison's fields: medians 30 and 45 ms (+50 %), an interval around it
   // that lies wholly beyond the 10 % tolerance; the wording of the table is the golden file's.
   const p50 = slow.baseline.comparisons.find((c) => c.actor === 'load' && c.metric === 'p50')!;
@@ -121,7 +114,7 @@ test('terminal report and diff of a baseline comparison', () => {
   within(p50.change, 0.5, 0.05, 'p50 change');
   assert.ok(p50.interval![0] > 0.1 && p50.interval![0] <= p50.change && p50.change <= p50.interval![1], JSON.stringify(p50));
   matchesGolden('baseline-synthetic.terminal.txt', text);
-  assert.match(text, /FAIL: 3 regressions against base\.json/);
+  assert.equal(slow.baseline.regressions, 3);
   const diff = renderDiff(run(1), run(1.5), { color: false, names: ['a.json', 'b.json'] });
   // The side-by-side view of the same synthetic runs (p50 30 → 45 ms, rps 40 both, the stall in both): a golden file.
   matchesGolden('baseline-synthetic.diff.txt', diff);
@@ -139,12 +132,12 @@ test('JUnit is valid against the Jenkins/Ant junit-10.xsd (xmllint), with a base
   assert.equal(out.error, undefined, 'xmllint must be installed (Debian: libxml2-utils; .ci/run installs it)');
   assert.equal(out.status, 0, out.stderr);
   assert.equal(out.stderr, `${file} validates\n`);
-  assert.match(renderJunit(r), /timestamp="2026-03-04T05:06:07"/);
+  assert.ok(renderJunit(r).includes(' timestamp="2026-03-04T05:06:07">'), 'the run start, without milliseconds');
   // The schema has teeth: the old testsuites@skipped is rejected.
   writeFileSync(file, renderJunit(r).replace('<testsuites name="wobbly"', '<testsuites name="wobbly" skipped="1"'));
   const bad = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit-10.xsd'), file], { encoding: 'utf8' });
   assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /skipped/);
+  assert.ok(bad.stderr.includes('skipped'), bad.stderr);
 });
 
 test("README's GitHub Actions job is valid YAML and uses only flags `wobbly run` has", async () => {
@@ -161,5 +154,5 @@ test("README's GitHub Actions job is valid YAML and uses only flags `wobbly run`
   const flags = new Set([...script.matchAll(/(?:^|[\s(])(--[a-z-]+)/g)].map((m) => m[1]!));
   assert.ok(flags.has('--baseline') && flags.has('--save-baseline') && flags.has('--json'), [...flags].join(' '));
   const help = (await runCli(['run', '--help'])).stdout;
-  for (const f of flags) if (f !== '--host' && f !== '--port') assert.match(help, new RegExp(`${f}[ ,]`), `wobbly run has ${f}`);
+  for (const f of flags) if (f !== '--host' && f !== '--port') assert.ok(help.includes(`${f} `) || help.includes(`${f},`), `wobbly run has ${f}`);
 });

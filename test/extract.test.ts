@@ -223,29 +223,29 @@ test('checkExtractSpec: valid specs', () => {
 test('checkExtractSpec: invalid regex', () => {
   const m = checkExtractSpec({ from: 'body', regex: '(' });
   assert.equal(m, 'regex "(" is not a valid regular expression: Unterminated group');
-  assert.match(checkExtractSpec({ from: 'event', regex: '[z-a]' }) ?? '', /^regex "\[z-a\]" is not a valid regular expression: /);
-  assert.match(checkExtractSpec({ from: 'header', header: 'server', regex: 'a/(' }) ?? '', /^regex "a\/\(" is not a valid regular expression: /);
+  assert.equal(checkExtractSpec({ from: 'event', regex: '[z-a]' }), 'regex "[z-a]" is not a valid regular expression: Range out of order in character class');
+  assert.equal(checkExtractSpec({ from: 'header', header: 'server', regex: 'a/(' }), 'regex "a/(" is not a valid regular expression: Unterminated group');
 });
 
 test('checkExtractSpec: json pointer problems', () => {
-  assert.match(checkExtractSpec({ from: 'body', json: '0' }) ?? '', /^json pointer must start with "\/"/);
-  assert.match(checkExtractSpec({ from: 'body', json: 'worker/pid' }) ?? '', /^json pointer must start with "\/"/);
-  assert.match(checkExtractSpec({ from: 'body', json: '/a~2' }) ?? '', /invalid escape "~2"/);
-  assert.match(checkExtractSpec({ from: 'body', json: '/a~' }) ?? '', /invalid escape "~"/);
+  assert.equal(checkExtractSpec({ from: 'body', json: '0' }), 'json pointer must start with "/" (got "0"; use "" for the whole document)');
+  assert.equal(checkExtractSpec({ from: 'body', json: 'worker/pid' }), 'json pointer must start with "/" (got "worker/pid"; use "" for the whole document)');
+  assert.equal(checkExtractSpec({ from: 'body', json: '/a~2' }), 'json pointer "/a~2" has an invalid escape "~2" (only ~0 for "~" and ~1 for "/")');
+  assert.equal(checkExtractSpec({ from: 'body', json: '/a~' }), 'json pointer "/a~" has an invalid escape "~" (only ~0 for "~" and ~1 for "/")');
 });
 
 test('checkExtractSpec: structural problems', () => {
   assert.equal(checkExtractSpec({ from: 'header' }), 'from: header needs header: <name>');
   assert.equal(checkExtractSpec({ from: 'header', header: '' }), 'from: header needs header: <name>');
-  assert.match(checkExtractSpec({ from: 'header', header: 'x y' }) ?? '', /not a valid HTTP header name/);
-  assert.match(checkExtractSpec({ from: 'body' }) ?? '', /needs regex: <pattern> or json: <pointer>/);
-  assert.match(checkExtractSpec({ from: 'event' }) ?? '', /needs regex/);
-  assert.match(checkExtractSpec({ from: 'body', regex: 'a', json: '/a' }) ?? '', /either regex or json/);
-  assert.match(checkExtractSpec({ from: 'body', header: 'server', regex: 'a' }) ?? '', /only used with from: header/);
-  assert.match(checkExtractSpec({ from: 'nope' } as unknown as ExtractSpec) ?? '', /from must be one of body, event, header/);
-  assert.match(checkExtractSpec({} as unknown as ExtractSpec) ?? '', /from must be one of/);
-  assert.match(checkExtractSpec({ from: 'body', regex: 5 } as unknown as ExtractSpec) ?? '', /regex must be a string/);
-  assert.match(checkExtractSpec(null as unknown as ExtractSpec) ?? '', /expected an object/);
+  assert.equal(checkExtractSpec({ from: 'header', header: 'x y' }), 'header "x y" is not a valid HTTP header name');
+  assert.equal(checkExtractSpec({ from: 'body' }), 'from: body needs regex: <pattern> or json: <pointer>');
+  assert.equal(checkExtractSpec({ from: 'event' }), 'from: event needs regex: <pattern> or json: <pointer>');
+  assert.equal(checkExtractSpec({ from: 'body', regex: 'a', json: '/a' }), 'give either regex or json, not both');
+  assert.equal(checkExtractSpec({ from: 'body', header: 'server', regex: 'a' }), 'header: is only used with from: header (this one is from: body)');
+  assert.equal(checkExtractSpec({ from: 'nope' } as unknown as ExtractSpec), 'from must be one of body, event, header (got "nope")');
+  assert.equal(checkExtractSpec({} as unknown as ExtractSpec), 'from must be one of body, event, header');
+  assert.equal(checkExtractSpec({ from: 'body', regex: 5 } as unknown as ExtractSpec), 'regex must be a string');
+  assert.equal(checkExtractSpec(null as unknown as ExtractSpec), 'expected an object with from: body | event | header');
 });
 
 test('compileExtractors: an invalid spec throws with its name', () => {

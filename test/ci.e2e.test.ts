@@ -300,7 +300,11 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
   t.diagnostic(`same: ${b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval?.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ')}`);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(b.baselineRuns, 3);
-  assert.deepEqual(p50Of(b).noise!.blocks, [10, 10, 10, 10]);
+  // The blocks each run's figures come from: 10 of 200 ms, less a leading one with fewer than half
+  // the median answers, left out as warm-up (seen once beside a CPU hog: 9).
+  const blocks = p50Of(b).noise!.blocks!;
+  assert.equal(blocks.length, 4, JSON.stringify(blocks));
+  for (const n of blocks) assert.ok(n === 10 || n === 9, JSON.stringify(blocks));
   assert.ok(p50Of(b).noise!.betweenRuns !== undefined);
 
   const slow = join(dir, 'repeat-slow.json');

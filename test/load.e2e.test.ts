@@ -112,11 +112,13 @@ test('a probe in the same run as a full-speed load on a healthy server reports n
   assert.notEqual(v.status, 'detected', v.summary);
   // Inconclusive only where wobbly's own loop (not its load thread) and the machine explain the wait: the self-check, never a stall of the server.
   for (const s of ev.stalls) assert.ok(unexplainedMs(s, ev.machineLagMs) <= ev.thresholdMs, JSON.stringify(s));
-  // An endpoint this fast says nothing about pools: no false pool-starvation either.
+  // No false pool-starvation either. An endpoint this fast says nothing about pools: inconclusive,
+  // too fast to tell (2 ms unloaded) or wobbly's own load thread lagging first; on a machine busy
+  // enough to slow its unloaded answers past "too fast" it is clear (seen beside a CPU hog), which
+  // is true of a server without a pool.
   const pool = result.verdicts.find((x) => x.id === 'pool-starvation')!;
-  assert.equal(pool.status, 'inconclusive');
-  // Too fast to tell (2 ms unloaded), or, on a busy machine, wobbly's own load thread lagging first: both say why not.
-  assert.ok(['too-fast', 'client-bound'].includes((pool.evidence as { reason?: string }).reason ?? ''), pool.summary);
+  assert.notEqual(pool.status, 'detected', pool.summary);
+  if (pool.status === 'inconclusive') assert.ok(['too-fast', 'client-bound'].includes((pool.evidence as { reason?: string }).reason ?? ''), pool.summary);
 });
 
 test('a target that dies under load: the run stops, the results so far are kept, exit 3', async () => {

@@ -122,7 +122,7 @@ test('malformed expectations, tolerances and baselines exit 2 before any request
   assert.equal(r.stderr, 'wobbly: --max-regression needs --baseline FILE (a result saved with --save-baseline or --json)\n');
   r = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', SCENARIO, '--max-regression', 'p95=10%']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /"p95" is not a metric a baseline compares; use one of rps, p50, p90, p99, max, mean, errorRate/);
+  assert.equal(r.stderr, `error: option '--max-regression <tolerance>' argument 'p95=10%' is invalid. "p95" is not a metric a baseline compares; use one of rps, p50, p90, p99, max, mean, errorRate\n`);
 
   const afterStats = await getJson<Stats>(`${server.url}/stats`);
   assert.equal(afterStats.requests, before.requests, 'no request reached the server');
@@ -311,7 +311,8 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
   r = await runCli(['run', SCENARIO, '--target', slower.url, '--baseline', baseline, '--json', slow]);
   const p50 = p50Of(read(slow).baseline!);
   t.diagnostic(`50% slower: p50 ${(p50.change * 100).toFixed(1)}% [${p50.interval!.map((x) => (x * 100).toFixed(1)).join(', ')}], between runs ${p50.noise!.betweenRuns!.toFixed(3)}`);
-  assert.match(r.stdout, /3 baseline runs/);
+  assert.equal(read(slow).baseline!.baselineRuns, 3);
+  assertPrinted(r.stdout, read(slow)); // the wording of "3 baseline runs": golden.test.ts
   // Baseline runs that agree (here 30 ms each, give or take the machine): 50% slower is a regression.
   // When a busy machine made them disagree by more than 5% (log spread), the gate may say it cannot tell, never ok.
   if (p50.noise!.betweenRuns! <= 0.05) {
@@ -322,7 +323,7 @@ test('--save-baseline F --repeat 3 saves 3 runs; the same server passes against 
 
   r = await runCli(['run', SCENARIO, '--target', server.url, '--repeat', '3']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--repeat K saves a baseline of K runs: give it --save-baseline FILE/);
+  assert.equal(r.stderr, 'wobbly: --repeat K saves a baseline of K runs: give it --save-baseline FILE\n');
 });
 
 test('A/B in one job, 3 pairs: B 50% slower is a regression (exit 1) unless the pairs disagree; A against A exits 0', async () => {
@@ -353,7 +354,7 @@ test('A/B in one job, 3 pairs: B 50% slower is a regression (exit 1) unless the 
 
   r = await runCli(['compare', SCENARIO, '--server-a', cmd('')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /give both --server-a "CMD" and --server-b "CMD"/);
+  assert.equal(r.stderr, 'wobbly: A/B: give both --server-a "CMD" and --server-b "CMD"\n');
 });
 
 test('--fail-on detected: a detected verdict fails the run (exit 1, in the outcome); a bad level is exit 2', async () => {
@@ -367,10 +368,11 @@ test('--fail-on detected: a detected verdict fails the run (exit 1, in the outco
   const result = read(json);
   assert.equal(result.pass, false);
   assert.deepEqual(result.failOn, { level: 'detected', verdicts: ['event-loop-stall'] });
-  assert.match(r.stdout, /FAIL: event-loop-stall detected \(--fail-on detected\)/);
+  // The report is the rendering of that result (its FAIL line: golden.test.ts).
+  assertPrinted(r.stdout, result);
   r = await runCli(['run', STALL, '--target', server.url, '--fail-on', 'sometimes']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /expected "detected" .* or "inconclusive" .*, got "sometimes"/);
+  assert.equal(r.stderr, `error: option '--fail-on <level>' argument 'sometimes' is invalid. expected "detected" (a detected verdict fails the run) or "inconclusive" (a detected or inconclusive one does), got "sometimes"\n`);
 });
 
 test('secrets: ${env:NAME} and --set x=@env:NAME are used but masked in the terminal, JSON, JUnit, Markdown and the --raw run data', async () => {

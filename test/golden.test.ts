@@ -53,3 +53,11 @@ test('a partial result says why it stopped: interrupted, or the target stopped a
   const partialLines = (r: RunResult) => renderTerminal(r, { color: false }).split('\n').filter((l) => l.startsWith('PARTIAL RESULT'));
   matchesGolden('partial.terminal.txt', [...partialLines(interrupted), ...partialLines(down)].join('\n') + '\n');
 });
+
+test('the outcome of --fail-on and the comparison with a repeat baseline (terminal)', () => {
+  const failed: RunResult = { ...fixture('stall'), failOn: { level: 'detected', verdicts: ['event-loop-stall'] }, pass: false };
+  const base = fixture('regression');
+  const repeat: RunResult = { ...base, baseline: { ...base.baseline!, baselineRuns: 3 } };
+  const lines = (r: RunResult, keep: (l: string) => boolean) => renderTerminal(r, { color: false }).split('\n').filter(keep);
+  matchesGolden('outcome-lines.terminal.txt', [...lines(failed, (l) => l.startsWith('FAIL')), ...lines(repeat, (l) => l.includes('baseline runs'))].join('\n') + '\n');
+});

@@ -7,7 +7,7 @@
 //   refused before anything is sent). They run beside everything else at a low priority (nice 10:
 //   a tenth of a core's share against a normal process), two at a time: they use the CPU the
 //   measured files leave idle and hardly take it from them.
-// - measured: every other file (a new file is measured until it is listed below), the longest
+// - measured: every other file (a new file is measured until it is listed in BACKGROUND), the longest
 //   first, three at a time. Measured on the 2-core machine, whole runs: four at a time took
 //   184–197 s and failed one or two tests in each of three runs for want of CPU (a pool's 200 ms
 //   answers read 376 ms, so `clear`; the load thread lagged 77 ms, so the pool verdict was rightly

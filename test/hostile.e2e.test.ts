@@ -333,7 +333,8 @@ actors:
   const result = await sigtermBeforeTheRun(cli, json, 5000);
   assert.ok(await waitGone(serverPid, 3000), 'the server was stopped');
   // the shell started by /bin/sh -c may be the same process (exec) or its parent: both gone
-  assert.throws(() => execFileSync('kill', ['-0', String(serverPid)], { stdio: 'ignore' }));
+  // (an exited process that init has not reaped yet counts as gone: alive() in helpers.ts)
+  assert.equal(alive(serverPid), false);
 });
 
 test('SIGTERM during calibration (a hanging load endpoint): exit 130 at once, a partial result, no actor started', async () => {

@@ -140,5 +140,5 @@ test('not tested, with the reason: a baseline without blocks, too short a run', 
   assert.equal(of(c, 'p50').status, 'not tested');
   assert.match(of(c, 'p50').note!, /no per-block evidence/);
   const short = compareToBaseline(syntheticRun({ seed: 1, blocks: 2 }), syntheticRun({ seed: 2, blocks: 2 }), defaultTolerances(), 'b');
-  assert.match(of(short, 'p50').note!, /2 steady time blocks, at least 3 needed/);
+  assert.ok(of(short, 'p50').note!.includes('2 steady time blocks, at least 3 needed'), of(short, 'p50').note);
 });

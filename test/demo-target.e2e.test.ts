@@ -18,6 +18,14 @@ import {
 } from '../src/demo/target.js';
 import { track } from './helpers.js';
 
+/** Exactly the ready line, once, with the port the target listens on. */
+function assertReadyLine(out: string): void {
+  const prefix = 'wobbly-demo-target listening on http://127.0.0.1:';
+  assert.ok(out.startsWith(prefix) && out.endsWith('\n'), out);
+  const port = Number(out.slice(prefix.length, -1));
+  assert.ok(Number.isInteger(port) && port > 0 && port < 65536, out);
+}
+
 const MAIN = fileURLToPath(new URL('../src/demo/main.js', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const r0 = (x: number): number => Math.round(x);
@@ -241,7 +249,7 @@ describe('demo target: one worker (real child process)', () => {
   });
 
   test('prints one ready line; /health, /live, 404, x-worker-pid', async (ctx) => {
-    assert.match(t.stdout(), /^wobbly-demo-target listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    assertReadyLine(t.stdout());
     assert.ok(t.port > 0);
     const health = await get(t.base, '/health');
     assert.equal(health.status, 200);
@@ -372,7 +380,7 @@ describe('demo target: two workers (node:cluster, SCHED_NONE)', () => {
   });
 
   test('a NEW connection to /2 goes to the other worker while /1 blocks one', async (ctx) => {
-    assert.match(t.stdout(), /^wobbly-demo-target listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    assertReadyLine(t.stdout());
     const slowP = get(t.base, '/1?ms=1000');
     await sleep(100);
     const fast = await get(t.base, '/2');

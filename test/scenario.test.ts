@@ -61,7 +61,7 @@ test('params are substituted with their types, --set overrides and is coerced', 
 
 test('--set of a number param must be a number; unknown params are named with a guess', () => {
   assert.deepEqual(problemsOf(BASE, { n: 'many' }), ['3 --set n: expected a number, got "many"']);
-  assert.match(problemsOf(BASE, { rat: '1/s' })[0]!, /--set rat: the scenario has no param "rat" \(did you mean "rate"\?\); its params are: rate, at, n, path/);
+  assert.ok(problemsOf(BASE, { rat: '1/s' })[0]!.includes('--set rat: the scenario has no param "rat" (did you mean "rate"?); its params are: rate, at, n, path'), problemsOf(BASE, { rat: '1/s' })[0]);
 });
 
 test('a target is required, from the file or --target', () => {

@@ -117,7 +117,7 @@ test('thread-hopping sentences: detected with the counts, clear with a word on c
   assert.deepEqual([detected!.evidence.streams, detected!.evidence.hoppingStreams, detected!.evidence.maxDistinctPerStream], [8, 3, 4]);
   const [clear] = judgeThreadHopping({ windows: [], stalls: [], hopping: [{ ...facts, streams: 2, hoppingStreams: 0, maxDistinctPerStream: 1, switches: 0 }] });
   assert.equal(clear!.status, 'clear');
-  assert.match(clear!.summary, /^Each of the 2 streams of GET \/stream\/sync was served by a single thread .* hopping shows under concurrency/);
+  assert.ok(clear!.summary.startsWith('Each of the 2 streams of GET /stream/sync was served by a single thread ') && clear!.summary.includes(' hopping shows under concurrency'), clear!.summary);
   const [none] = judgeThreadHopping({ windows: [], stalls: [], hopping: [{ ...facts, streams: 0, tooShort: 8, hoppingStreams: 0 }] });
   assert.equal(none!.status, 'inconclusive');
 });

@@ -24,3 +24,9 @@ test("the bundle leaves out hdr-histogram-js's WebAssembly build and pako (Node 
   assert.ok(!text.includes('node_modules/pako/'), 'no pako');
   assert.ok(text.includes('node_modules/hdr-histogram-js/dist/JsHistogram.js'), 'the JavaScript histograms');
 });
+
+test("the bundle keeps zod's English messages and leaves out its 40 other languages (never read, parsed at every start)", () => {
+  const files = readdirSync(join(ROOT, 'dist/cli')).filter((f) => f.endsWith('.js'));
+  const locales = new Set(files.flatMap((f) => [...readFileSync(join(ROOT, 'dist/cli', f), 'utf8').matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+\.js)$/gm)].map((m) => m[1])));
+  assert.deepEqual([...locales], ['en.js']);
+});

@@ -2,7 +2,7 @@
 // against pools of known sizes must decide (pool-starvation with the pool's size, serialized),
 // and healthy servers must be clear, never a false pool. Evidence numbers are asserted with the
 // tolerance of real timing on a busy 2-core machine (C within 10 %, as in fastapi-pools).
-import { test, before } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,12 +50,26 @@ function near(actual: number | null | undefined, expected: number, tolerance: nu
   assert.ok(typeof actual === 'number' && Math.abs(actual - expected) <= tolerance * expected, `${what}: ${actual}, expected ${expected} ± ${tolerance * 100}%`);
 }
 
-test('seed 002 as typed: def endpoint, 1 s sleep, ab -n 100 -c 50: pool-starvation, a pool of 40', async () => {
-  const { pool, e } = await run({ path: '/sync?ms=1000', connections: 50, amount: 100 });
-  assert.equal(pool.status, 'detected', pool.summary);
-  assert.equal(e.poolSizeEstimate, 40);
-  near(e.effectiveConcurrency, 40, 0.1, 'C');
-  assert.ok(e.concurrencyInterval!.hi < 45, JSON.stringify(e.concurrencyInterval));
+// Side by side: seed 002's 1 s sleeps (C within 100 ms of a request's time) and `ab -n 3 -c 1`, whose
+// verdicts are structural (one connection: nothing timed is asserted). Their servers start together;
+// its 3 + 3 requests of 100 ms are over during seed 002's calibration (3 sequential 1 s requests).
+describe('seed 002 beside a single connection', { concurrency: true }, () => {
+  test('seed 002 as typed: def endpoint, 1 s sleep, ab -n 100 -c 50: pool-starvation, a pool of 40', async () => {
+    const { pool, e } = await run({ path: '/sync?ms=1000', connections: 50, amount: 100 });
+    assert.equal(pool.status, 'detected', pool.summary);
+    assert.equal(e.poolSizeEstimate, 40);
+    near(e.effectiveConcurrency, 40, 0.1, 'C');
+    assert.ok(e.concurrencyInterval!.hi < 45, JSON.stringify(e.concurrencyInterval));
+  });
+
+  test('ab -n 3 -c 1: no crash; both pool verdicts say one connection cannot show them', async () => {
+    const { pool, serialized, e } = await run({ path: '/sync?ms=100', connections: 1, amount: 3 });
+    for (const v of [pool, serialized]) {
+      assert.equal(v.status, 'inconclusive', v.summary);
+      assert.equal((v.evidence as unknown as Evidence).reason, 'single-connection');
+    }
+    assert.equal(e.requestedConcurrency, 1);
+  });
 });
 
 test('seed 003 as typed: time.sleep in async def, 4 tabs, 12 requests: serialized', async () => {
@@ -92,23 +106,18 @@ test('other pools, other numbers: 4 tokens at 100 ms, 10 tokens with N just abov
 });
 
 test('healthy servers are clear: asyncio.sleep at N = 50, a def endpoint with N below its 40 tokens, an executor of 40', async () => {
-  const sleeping = await run({ path: '/async?ms=500', connections: 50, amount: 100 });
+  // The 500 ms and 300 ms sleeps side by side: two servers sleeping, little CPU. The 200 ms one,
+  // whose C is asserted, alone.
+  const [sleeping, big] = await Promise.all([
+    run({ path: '/async?ms=500', connections: 50, amount: 100 }),
+    run({ path: '/executor?ms=300', connections: 30, amount: 60, env: 'EXECUTOR_WORKERS=40' }),
+  ]);
   assert.equal(sleeping.pool.status, 'clear', sleeping.pool.summary);
   assert.equal(sleeping.serialized.status, 'clear');
+  assert.equal(big.pool.status, 'clear', big.pool.summary);
 
   const below = await run({ path: '/sync?ms=200', connections: 20, amount: 60 });
   assert.equal(below.pool.status, 'clear', below.pool.summary);
   near(below.e.effectiveConcurrency, 20, 0.15, 'C, N = 20 < 40 tokens');
-
-  const big = await run({ path: '/executor?ms=300', connections: 30, amount: 60, env: 'EXECUTOR_WORKERS=40' });
-  assert.equal(big.pool.status, 'clear', big.pool.summary);
 });
 
-test('ab -n 3 -c 1: no crash; both pool verdicts say one connection cannot show them', async () => {
-  const { pool, serialized, e } = await run({ path: '/sync?ms=100', connections: 1, amount: 3 });
-  for (const v of [pool, serialized]) {
-    assert.equal(v.status, 'inconclusive', v.summary);
-    assert.equal((v.evidence as unknown as Evidence).reason, 'single-connection');
-  }
-  assert.equal(e.requestedConcurrency, 1);
-});

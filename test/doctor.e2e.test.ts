@@ -1,7 +1,7 @@
 // `wobbly doctor` on a real FastAPI app under uvicorn whose endpoints each have one known behaviour
 // (test/targets/fastapi/doctor_app.py, 200 ms each): the ranking, every number with the tolerance
 // the physics allows, the budget kept, and the POST never received (the app counts every request).
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -145,32 +145,42 @@ test('doctor ranks every endpoint of the app within its 40 s budget, with the nu
   assert.ok(report.requestsSent > 100 && report.requestsSent <= total, `${report.requestsSent} counted, the app saw ${total}`);
 });
 
-test('no OpenAPI document: a clear message and --paths as the way out; --paths with --server works', async () => {
-  const before = await calls();
-  const none = await runCli(['doctor', base, '--openapi', '/nope.json', '--budget', '10s'], { timeoutMs: 20_000 });
-  assert.equal(none.code, 2, none.stderr);
-  assert.ok(none.stderr.includes('answered HTTP 404') && none.stderr.includes('--paths /health'), none.stderr);
-  const after = await calls();
-  assert.equal(after['GET /nope.json'], 1, 'only the document was asked for');
-  assert.equal(Object.values(after).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0), 2, 'the /nope.json request and this /calls');
+// After the main run (alone: its numbers are timings, and it counts every request the app saw).
+// The --server run starts an app of its own and checks only its two categories; beside it the two
+// tests that count this app's requests go one after the other, each with a CLI or two that send at
+// most one request (~0.2 s of CPU each, mostly while the --server run's app starts).
+describe('beside the --server run', { concurrency: true }, () => {
+  test('--paths with --server works, without an OpenAPI document', async () => {
+    const json = join(dir, 'paths.json');
+    const r = await runCli(['doctor', '--server', uvicorn('{port}').join(' '), '--paths', '/healthy,/health', '--budget', '10s', '--json', json, '-q'], { timeoutMs: 40_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as DoctorReport;
+    assert.equal(report.openapi, null);
+    assert.deepEqual(report.endpoints.map((e) => `${e.path} ${e.category}`), ['/healthy healthy', '/health healthy']);
+    assert.ok(report.elapsedMs <= 10_000, `elapsed ${report.elapsedMs}`);
+  });
 
-  const json = join(dir, 'paths.json');
-  const r = await runCli(['doctor', '--server', uvicorn('{port}').join(' '), '--paths', '/healthy,/health', '--budget', '10s', '--json', json, '-q'], { timeoutMs: 40_000 });
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(readFileSync(json, 'utf8')) as DoctorReport;
-  assert.equal(report.openapi, null);
-  assert.deepEqual(report.endpoints.map((e) => `${e.path} ${e.category}`), ['/healthy healthy', '/health healthy']);
-  assert.ok(report.elapsedMs <= 10_000, `elapsed ${report.elapsedMs}`);
-});
+  describe('on this app, one after the other: each counts its requests', { concurrency: false }, () => {
+    test('no OpenAPI document: a clear message and --paths as the way out', async () => {
+      const before = await calls();
+      const none = await runCli(['doctor', base, '--openapi', '/nope.json', '--budget', '10s'], { timeoutMs: 20_000 });
+      assert.equal(none.code, 2, none.stderr);
+      assert.ok(none.stderr.includes('answered HTTP 404') && none.stderr.includes('--paths /health'), none.stderr);
+      const after = await calls();
+      assert.equal(after['GET /nope.json'], 1, 'only the document was asked for');
+      assert.equal(Object.values(after).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0), 2, 'the /nope.json request and this /calls');
+    });
 
-test('bad flags: exit 2, all of them named, nothing sent', async () => {
-  const before = await calls();
-  const r = await runCli(['doctor', 'localhost:8000', '--budget', '1s', '-H', 'nocolon', '--paths', 'health'], { timeoutMs: 15_000 });
-  assert.equal(r.code, 2, r.stderr);
-  for (const what of ['URL:', '--budget:', '-H[0]:', '--paths:']) assert.ok(r.stderr.includes(what), `${what} in ${r.stderr}`);
-  const noFile = await runCli(['doctor', base, '--openapi', 'missing-openapi.json'], { timeoutMs: 15_000 });
-  assert.equal(noFile.code, 2, noFile.stderr);
-  const after = await calls();
-  assert.deepEqual({ ...after, 'GET /calls': 0 }, { ...before, 'GET /calls': 0 }, 'nothing but these checks reached the app');
-  assert.equal(after['GET /calls'], before['GET /calls']! + 1);
+    test('bad flags: exit 2, all of them named, nothing sent', async () => {
+      const before = await calls();
+      const r = await runCli(['doctor', 'localhost:8000', '--budget', '1s', '-H', 'nocolon', '--paths', 'health'], { timeoutMs: 15_000 });
+      assert.equal(r.code, 2, r.stderr);
+      for (const what of ['URL:', '--budget:', '-H[0]:', '--paths:']) assert.ok(r.stderr.includes(what), `${what} in ${r.stderr}`);
+      const noFile = await runCli(['doctor', base, '--openapi', 'missing-openapi.json'], { timeoutMs: 15_000 });
+      assert.equal(noFile.code, 2, noFile.stderr);
+      const after = await calls();
+      assert.deepEqual({ ...after, 'GET /calls': 0 }, { ...before, 'GET /calls': 0 }, 'nothing but these checks reached the app');
+      assert.equal(after['GET /calls'], before['GET /calls']! + 1);
+    });
+  });
 });

@@ -4,13 +4,67 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { ROOT, runCli, startServer, type TestServer } from './helpers.js';
+import { ROOT, runCli, sleep, startServer, type TestServer } from './helpers.js';
 import { readRunData } from '../src/run-data/file.js';
 import type { RunData } from '../src/run-data/types.js';
 import type { RunResult } from '../src/result/types.js';
 
 /** Ahead of now: the shards' node start-up, their clock-offset round trips (~0.8 s) and calibration, on a busy 2-core machine. */
 export const START_LEAD_MS = 6000;
+
+/** After a set of shards is spawned: their start-up (node, clock offset, calibration) is over, they sleep until --start-at. */
+export const REFERENCE_AFTER_MS = 2500;
+
+/**
+ * The sharded runs one at a time, in the order they are asked for (4 CLI processes each: never two
+ * sets at once), and each one-process reference run in the lead of another server's shards, started
+ * REFERENCE_AFTER_MS after those were spawned: only sleeping shards beside it (give those shards the
+ * lead to hold it). A server never has two runs at once: a stall blocks the whole stall server, the
+ * stream server numbers streams in arrival order, a pool is shared.
+ */
+export function shardSchedule() {
+  let shardedChain: Promise<unknown> = Promise.resolve();
+  let pending = 0;
+  const serverChain = new Map<string, Promise<unknown>>();
+  const onServer = <T>(server: string, run: () => Promise<T>): Promise<T> => {
+    const r = (serverChain.get(server) ?? Promise.resolve()).then(run);
+    serverChain.set(server, r.catch(() => undefined));
+    return r;
+  };
+  const spawned = new Map<string, { at: Promise<void>; mark: () => void }>();
+  const spawnOf = (server: string) => {
+    if (!spawned.has(server)) {
+      let mark!: () => void;
+      spawned.set(server, { at: new Promise<void>((r) => (mark = r)), mark });
+    }
+    return spawned.get(server)!;
+  };
+  return {
+    /** After the previous sharded run; `run` gets the --start-at for its shards, `leadMs` ahead. */
+    sharded<T>(server: string, leadMs: number, run: (startAt: string) => Promise<T>): Promise<T> {
+      pending++;
+      const r = shardedChain.then(() =>
+        onServer(server, () => {
+          spawnOf(server).mark();
+          return run(new Date(Date.now() + leadMs).toISOString());
+        }),
+      );
+      shardedChain = r
+        .catch(() => undefined)
+        .finally(() => {
+          // None left (a test name filter may leave a host out): the references still waiting run alone.
+          if (--pending === 0) for (const s of spawned.values()) s.mark();
+        });
+      return r;
+    },
+    /** In the lead of `host`'s shards. */
+    async reference<T>(server: string, host: string, run: () => Promise<T>): Promise<T> {
+      await spawnOf(host).at;
+      await sleep(REFERENCE_AFTER_MS);
+      return onServer(server, run);
+    },
+  };
+}
 
 export interface ShardedRun {
   shards: RunData[];
@@ -20,8 +74,7 @@ export interface ShardedRun {
   requestedStartAt: string;
 }
 
-export async function runShards(scenarioFile: string, url: string, n: number, dir: string, tag: string): Promise<ShardedRun> {
-  const requestedStartAt = new Date(Date.now() + START_LEAD_MS).toISOString();
+export async function runShards(scenarioFile: string, url: string, n: number, dir: string, tag: string, requestedStartAt = new Date(Date.now() + START_LEAD_MS).toISOString()): Promise<ShardedRun> {
   const files = Array.from({ length: n }, (_, i) => join(dir, `${tag}-${i}of${n}.raw`));
   const runs = await Promise.all(files.map((raw, i) => runCli(['run', scenarioFile, '--target', url, '--shard', `${i}/${n}`, '--start-at', requestedStartAt, '--raw', raw, '--quiet'])));
   runs.forEach((r, i) => assert.ok(r.code === 0 || r.code === 1, `shard ${i}/${n} exit ${r.code}: ${r.stderr}`));

@@ -1,18 +1,33 @@
 // End to end: 4 shards as local processes against one loopback server, merged, against the same
 // scenario in one process: the merged run has exactly the shards' requests, its histograms are
 // the union of theirs bucket by bucket, and the pool, stall and hopping verdicts and numbers are
-// those of one process.
-import { test } from 'node:test';
+// those of one process. The tests run side by side, but shardSchedule keeps their sharded runs one at
+// a time and puts each one-process reference run where only sleeping shards of another server are.
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { tempDir } from './helpers.js';
-import { runShards, runSingle, testServers, verdict } from './shards-helpers.js';
+import { REFERENCE_AFTER_MS, runShards, runSingle, shardSchedule, START_LEAD_MS, testServers, verdict } from './shards-helpers.js';
 import type { HistogramData, RunData } from '../src/run-data/types.js';
 
 const dir = tempDir();
 const servers = testServers(['stall', 'pool', 'stream']);
+// The sharded runs one at a time: pool, stall, stream (the tests' order). Each reference run goes in
+// the lead of another server's shards, made long enough to hold it (seen on a busy machine: the stall
+// reference 3.4–4.1 s, the pool's 4.3–5.3 s, the stream's 0.6–1.4 s) with ~0.7 s to spare: every
+// reference beside sleeping shards only, from its start-up to its exit.
+const schedule = shardSchedule();
+type Server = 'pool' | 'stall' | 'stream';
+/** Whose shards' lead holds each server's reference, and each sharded run's lead. */
+const referenceIn: Record<Server, Server> = { pool: 'stream', stall: 'pool', stream: 'stall' };
+const leadMs: Record<Server, number> = { pool: REFERENCE_AFTER_MS + 4100 + 700, stall: START_LEAD_MS, stream: REFERENCE_AFTER_MS + 5300 + 700 };
+const shardedAndSingle = (name: Server, file: string) =>
+  Promise.all([
+    schedule.sharded(name, leadMs[name], (startAt) => runShards(file, servers[name].url, 4, dir, name, startAt)),
+    schedule.reference(name, referenceIn[name], () => runSingle(file, servers[name].url, dir, name)),
+  ]);
 
 function scenario(name: string, lines: string[]): string {
   const file = join(dir, `${name}.yaml`);
@@ -61,74 +76,73 @@ function assertStartedTogether(shards: RunData[], requestedStartAt: string): voi
   }
 }
 
-test('pool: 4 shards merge into the pool of 4 one process finds (C within 10 %)', async () => {
-  const file = scenario('shard-pool', ['duration: 3s', 'actors:', '  - { name: load, kind: load, path: "/pool/4?ms=200&id=p", connections: 8, calibrate: 3 }']);
-  const sharded = await runShards(file, servers.pool.url, 4, dir, 'pool');
-  assert.deepEqual(sharded.shards.map((s) => s.scenario.actors[0]!.kind === 'load' && s.scenario.actors[0]!.connections), [2, 2, 2, 2]);
-  assertStartedTogether(sharded.shards, sharded.requestedStartAt);
-  assertLossless(sharded.mergedData, sharded.shards);
-  assert.equal(sharded.mergedData.actors[0]!.phases[0]!.connections, 8);
-  assert.equal(sharded.mergedData.actors[0]!.phases[0]!.meter.firstWaveMs.length, 8);
-  const single = await runSingle(file, servers.pool.url, dir, 'pool');
-  for (const r of [sharded.merged, single]) {
-    const v = verdict(r, 'pool-starvation');
-    assert.equal(v.status, 'detected', v.summary);
-    const c = v.evidence.effectiveConcurrency as number;
-    assert.ok(Math.abs(c - 4) <= 0.4, `C ${c}`);
-    assert.equal(verdict(r, 'serialized').status, 'clear');
-  }
-});
-
-test('stall: 4 shards share the probe schedule by phase and find the 1 s stall one process finds', async () => {
-  const file = scenario('shard-stall', ['duration: 3s', 'actors:', '  - { name: probe, kind: probe, path: /live, rate: 100/s }', '  - { name: heavy, kind: request, path: "/heavy?ms=1000", at: 1s }']);
-  const sharded = await runShards(file, servers.stall.url, 4, dir, 'stall');
-  assertStartedTogether(sharded.shards, sharded.requestedStartAt);
-  assertLossless(sharded.mergedData, sharded.shards);
-  // The single heavy request went to shard 0 only; the probes' merged schedule is the original one: every 10 ms.
-  assert.deepEqual(sharded.shards.map((s) => s.actors.find((a) => a.name === 'heavy')!.counts.requests), [1, 0, 0, 0]);
-  const probe = sharded.mergedData.actors.find((a) => a.name === 'probe')!;
-  assert.equal(probe.samples!.scheduledMs.length, 300);
-  const shifts = sharded.mergedData.mergedFrom!.map((m) => m.shiftMs);
-  // Shard i's j-th probe is due at i × 10 ms + j × 40 ms of its own clock: the original schedule's i, i+4, i+8 …
-  sharded.shards.forEach((s, i) => {
-    const due = [...s.actors.find((a) => a.name === 'probe')!.samples!.scheduledMs].sort((a, b) => a - b);
-    assert.equal(due.length, 75);
-    due.forEach((t, j) => assert.ok(Math.abs(t - (i * 10 + j * 40)) < 1e-6, `shard ${i} probe ${j} due at ${t} ms`));
+describe('4 shards and one process', { concurrency: true }, () => {
+  test('pool: 4 shards merge into the pool of 4 one process finds (C within 10 %)', async () => {
+    const file = scenario('shard-pool', ['duration: 3s', 'actors:', '  - { name: load, kind: load, path: "/pool/4?ms=200&id=p", connections: 8, calibrate: 3 }']);
+    const [sharded, single] = await shardedAndSingle('pool', file);
+    assert.deepEqual(sharded.shards.map((s) => s.scenario.actors[0]!.kind === 'load' && s.scenario.actors[0]!.connections), [2, 2, 2, 2]);
+    assertStartedTogether(sharded.shards, sharded.requestedStartAt);
+    assertLossless(sharded.mergedData, sharded.shards);
+    assert.equal(sharded.mergedData.actors[0]!.phases[0]!.connections, 8);
+    assert.equal(sharded.mergedData.actors[0]!.phases[0]!.meter.firstWaveMs.length, 8);
+    for (const r of [sharded.merged, single]) {
+      const v = verdict(r, 'pool-starvation');
+      assert.equal(v.status, 'detected', v.summary);
+      const c = v.evidence.effectiveConcurrency as number;
+      assert.ok(Math.abs(c - 4) <= 0.4, `C ${c}`);
+      assert.equal(verdict(r, 'serialized').status, 'clear');
+    }
   });
-  // On the merged clock they interleave 10 ms apart, up to the shards' start skews (asserted < 100 ms above).
-  assert.ok(shifts.every((x) => x >= 0 && x < 100), `shifts ${shifts.join(', ')}`);
-  const single = await runSingle(file, servers.stall.url, dir, 'stall');
-  const lengths = [sharded.merged, single].map((r) => {
-    const v = verdict(r, 'event-loop-stall');
-    assert.equal(v.status, 'detected', v.summary);
-    return v.evidence.longestStallMs as number;
-  });
-  // The server blocks 1,000 ms; probes every 10 ms see it to a probe interval, plus the backlog drain on a busy machine.
-  for (const l of lengths) assert.ok(l >= 950 && l <= 1250, `longest stall ${l}`);
-  assert.ok(Math.abs(lengths[0]! - lengths[1]!) <= 150, `merged ${lengths[0]} vs single ${lengths[1]} ms`);
-});
 
-test('streams: 4 shards of 8 streams find the hopping one process finds (6 of 8 streams, 12 switches)', async () => {
-  const file = scenario('shard-stream', [
-    'duration: 4s',
-    'actors:',
-    '  - name: streams',
-    '    kind: stream',
-    '    path: /rotate?events=10&gapMs=20',
-    '    streams: 8',
-    '    events: 10',
-    '    extract:',
-    "      thread: { from: event, regex: 'thread: (\\d+)' }",
-  ]);
-  const sharded = await runShards(file, servers.stream.url, 4, dir, 'stream');
-  assertStartedTogether(sharded.shards, sharded.requestedStartAt);
-  assertLossless(sharded.mergedData, sharded.shards);
-  const single = await runSingle(file, servers.stream.url, dir, 'stream');
-  for (const r of [sharded.merged, single]) {
-    const v = verdict(r, 'thread-hopping');
-    assert.equal(v.status, 'detected', v.summary);
-    // The server gives stream k (in arrival order) k % 4 + 1 thread ids: 6 of 8 hop, 0+1+2+3 switches twice.
-    assert.deepEqual([v.evidence.streams, v.evidence.hoppingStreams, v.evidence.switches, v.evidence.maxDistinctPerStream], [8, 6, 12, 4]);
-    assert.equal(r.actors.streams!.stream!.complete, 8);
-  }
+  test('stall: 4 shards share the probe schedule by phase and find the 1 s stall one process finds', async () => {
+    const file = scenario('shard-stall', ['duration: 3s', 'actors:', '  - { name: probe, kind: probe, path: /live, rate: 100/s }', '  - { name: heavy, kind: request, path: "/heavy?ms=1000", at: 1s }']);
+    const [sharded, single] = await shardedAndSingle('stall', file);
+    assertStartedTogether(sharded.shards, sharded.requestedStartAt);
+    assertLossless(sharded.mergedData, sharded.shards);
+    // The single heavy request went to shard 0 only; the probes' merged schedule is the original one: every 10 ms.
+    assert.deepEqual(sharded.shards.map((s) => s.actors.find((a) => a.name === 'heavy')!.counts.requests), [1, 0, 0, 0]);
+    const probe = sharded.mergedData.actors.find((a) => a.name === 'probe')!;
+    assert.equal(probe.samples!.scheduledMs.length, 300);
+    const shifts = sharded.mergedData.mergedFrom!.map((m) => m.shiftMs);
+    // Shard i's j-th probe is due at i × 10 ms + j × 40 ms of its own clock: the original schedule's i, i+4, i+8 …
+    sharded.shards.forEach((s, i) => {
+      const due = [...s.actors.find((a) => a.name === 'probe')!.samples!.scheduledMs].sort((a, b) => a - b);
+      assert.equal(due.length, 75);
+      due.forEach((t, j) => assert.ok(Math.abs(t - (i * 10 + j * 40)) < 1e-6, `shard ${i} probe ${j} due at ${t} ms`));
+    });
+    // On the merged clock they interleave 10 ms apart, up to the shards' start skews (asserted < 100 ms above).
+    assert.ok(shifts.every((x) => x >= 0 && x < 100), `shifts ${shifts.join(', ')}`);
+    const lengths = [sharded.merged, single].map((r) => {
+      const v = verdict(r, 'event-loop-stall');
+      assert.equal(v.status, 'detected', v.summary);
+      return v.evidence.longestStallMs as number;
+    });
+    // The server blocks 1,000 ms; probes every 10 ms see it to a probe interval, plus the backlog drain on a busy machine.
+    for (const l of lengths) assert.ok(l >= 950 && l <= 1250, `longest stall ${l}`);
+    assert.ok(Math.abs(lengths[0]! - lengths[1]!) <= 150, `merged ${lengths[0]} vs single ${lengths[1]} ms`);
+  });
+
+  test('streams: 4 shards of 8 streams find the hopping one process finds (6 of 8 streams, 12 switches)', async () => {
+    const file = scenario('shard-stream', [
+      'duration: 4s',
+      'actors:',
+      '  - name: streams',
+      '    kind: stream',
+      '    path: /rotate?events=10&gapMs=20',
+      '    streams: 8',
+      '    events: 10',
+      '    extract:',
+      "      thread: { from: event, regex: 'thread: (\\d+)' }",
+    ]);
+    const [sharded, single] = await shardedAndSingle('stream', file);
+    assertStartedTogether(sharded.shards, sharded.requestedStartAt);
+    assertLossless(sharded.mergedData, sharded.shards);
+    for (const r of [sharded.merged, single]) {
+      const v = verdict(r, 'thread-hopping');
+      assert.equal(v.status, 'detected', v.summary);
+      // The server gives stream k (in arrival order) k % 4 + 1 thread ids: 6 of 8 hop, 0+1+2+3 switches twice.
+      assert.deepEqual([v.evidence.streams, v.evidence.hoppingStreams, v.evidence.switches, v.evidence.maxDistinctPerStream], [8, 6, 12, 4]);
+      assert.equal(r.actors.streams!.stream!.complete, 8);
+    }
+  });
 });

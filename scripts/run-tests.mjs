@@ -79,7 +79,8 @@ function runFile(name, niced) {
       const count = (what) => Number(report.match(new RegExp(`^ℹ ${what} (\\d+)$`, 'm'))?.[1] ?? 0);
       const r = { code, seconds: seconds(t0), tests: count('tests'), failed: count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0) };
       results.set(name, r);
-      process.stdout.write(`\n── ${name} ${code === 0 ? 'passed' : 'FAILED'} in ${r.seconds} s${niced ? ' (background, nice 10)' : ''} ──\n${report}`);
+      // From when to when: which files ran beside a failure is the first thing to know.
+      process.stdout.write(`\n── ${name} ${code === 0 ? 'passed' : 'FAILED'} in ${r.seconds} s (${((t0 - began) / 1000).toFixed(1)}–${seconds(began)} s of the run)${niced ? ' (background, nice 10)' : ''} ──\n${report}`);
       done(r);
     };
     child.on('error', (e) => {

@@ -185,6 +185,19 @@ export function within(actual: number | null | undefined, expected: number, tole
 }
 
 /**
+ * The effective concurrency C = X × S that N connections read when nothing holds their requests
+ * back: each connection is always busy, so X = N / L (Little's law, L the mean latency under load)
+ * and C = N × S / L. That is N when the answers under load take S; on a busy machine the answers
+ * slow (L > S) or the calibration ran slow (S > L), and C follows: a healthy server's C is checked
+ * against this, not against N.
+ */
+export function unheldConcurrency(e: { requestedConcurrency: number; serviceTimeMs?: number | null; latencyUnderLoadMs?: number }): number {
+  const { requestedConcurrency: N, serviceTimeMs: S, latencyUnderLoadMs: L } = e;
+  assert.ok(typeof S === 'number' && S > 0 && typeof L === 'number' && L > 0, `S ${S} ms and the latency under load ${L} ms are measured`);
+  return (N * S) / L;
+}
+
+/**
  * A CPU hog beside the test (`node -e 'for(;;){}'`), as on a busy machine; stopped after the
  * file's tests, or by `stop()`.
  */

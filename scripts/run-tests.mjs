@@ -27,9 +27,7 @@ const MEASURED_AT_ONCE = 3;
 const START_BELOW_CORES = 1.2;
 const BACKGROUND_AT_ONCE = 2;
 
-// demo.e2e: its sweep reads the pool of 4 from the demo target's answer times; beside two files
-// that now run their own work side by side, a CPU-starved target read C 3.56 and 3.71 for N = 4 (two runs of two).
-const ALONE = ['busy-machine.e2e', 'demo.e2e'];
+const ALONE = ['busy-machine.e2e'];
 const BACKGROUND = [
   'accuracy', 'baseline', 'baseline-stats', 'bundle', 'ci-gate', 'ci-reports', 'compare-client', 'compare-summary',
   'doctor-budget', 'doctor-findings', 'doctor-openapi', 'escape', 'event-loop-stall-verdict', 'expect',
@@ -39,7 +37,7 @@ const BACKGROUND = [
 ];
 /** The longest measured files first (wall seconds alone on the 2-core machine: readme-examples 38, fastapi-gating 36, …). */
 const LONGEST_FIRST = [
-  'readme-examples.e2e', 'fastapi-gating.e2e', 'doctor.e2e', 'shards.e2e', 'fastapi-accuracy.e2e', 'ci.e2e', 'fastapi-pools.e2e',
+  'readme-examples.e2e', 'fastapi-gating.e2e', 'doctor.e2e', 'shards.e2e', 'fastapi-accuracy.e2e', 'ci.e2e', 'fastapi-pools.e2e', 'demo.e2e',
   'html-report', 'oneliner.e2e', 'compare.e2e', 'package.e2e', 'fastapi-stall.e2e', 'load.e2e', 'hostile.e2e',
   'fastapi-streams-workers.e2e', 'head-of-line.e2e', 'deploy', 'fastapi-limit.e2e', 'fastapi-errors-workers.e2e', 'stall.e2e',
   'bounded-run.e2e', 'tls.e2e', 'run-data.e2e', 'server-lifecycle.e2e', 'live-view', 'cli-errors',

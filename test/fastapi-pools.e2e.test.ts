@@ -80,5 +80,5 @@ test('seed 003: time.sleep inside async def is serialized; the def twin is not',
   const d = concurrency(def, 'serialized');
   assert.equal(d.v.status, 'clear', d.v.summary);
   // Four connections never held back (a busy machine once read C 4.62: S calibrated slow).
-  within(d.c, unheldConcurrency(d.e), '10%', `/ping-def: N × S / L (S ${d.e.serviceTimeMs} ms, L ${d.e.latencyUnderLoadMs} ms)`);
+  within(d.c, unheldConcurrency(4, d.e), '10%', `/ping-def: N × S / L (S ${d.e.serviceTimeMs} ms, L ${d.e.latencyUnderLoadMs} ms)`);
 });

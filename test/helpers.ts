@@ -191,8 +191,8 @@ export function within(actual: number | null | undefined, expected: number, tole
  * slow (L > S) or the calibration ran slow (S > L), and C follows: a healthy server's C is checked
  * against this, not against N.
  */
-export function unheldConcurrency(e: { requestedConcurrency: number; serviceTimeMs?: number | null; latencyUnderLoadMs?: number }): number {
-  const { requestedConcurrency: N, serviceTimeMs: S, latencyUnderLoadMs: L } = e;
+export function unheldConcurrency(N: number, e: { serviceTimeMs?: number | null; latencyUnderLoadMs?: number }): number {
+  const { serviceTimeMs: S, latencyUnderLoadMs: L } = e;
   assert.ok(typeof S === 'number' && S > 0 && typeof L === 'number' && L > 0, `S ${S} ms and the latency under load ${L} ms are measured`);
   return (N * S) / L;
 }

@@ -142,3 +142,47 @@ test('not tested, with the reason: a baseline without blocks, too short a run', 
   const short = compareToBaseline(syntheticRun({ seed: 1, blocks: 2 }), syntheticRun({ seed: 2, blocks: 2 }), defaultTolerances(), 'b');
   assert.ok(of(short, 'p50').note!.includes('2 steady time blocks, at least 3 needed'), of(short, 'p50').note);
 });
+
+test('wobbly\'s own extra loop delay: a latency regression it can account for is inconclusive, one it cannot still regresses', () => {
+  const lagged = <T extends { self: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number } }>(r: T, p99: number): T => ({ ...r, self: { eventLoopDelayP99Ms: p99, eventLoopDelayMaxMs: p99 } });
+  const base = lagged(syntheticRun({ seed: 1 }), 2);
+  const slower = syntheticRun({ seed: 2, medianMs: 125 });
+  // With the same lag in both: a regression, whose interval's lower end sets what an excess must explain.
+  const same = compareToBaseline(base, lagged(slower, 2), defaultTolerances(), 'b');
+  const p50 = of(same, 'p50');
+  assert.equal(p50.status, 'regression');
+  assert.deepEqual(same.ownLag, { baselineP99Ms: 2, currentP99Ms: 2 });
+  const room = (p50.interval![0] - p50.tolerance) * p50.baseline; // ms beyond the tolerance at the interval's lower end
+  assert.ok(room > 2, `room ${room} ms`);
+
+  // An excess of half that room leaves the regression standing; of 1.5 times it, the run cannot tell.
+  const small = compareToBaseline(base, lagged(slower, 2 + room / 2), defaultTolerances(), 'b');
+  assert.equal(of(small, 'p50').status, 'regression');
+  assert.equal(small.pass, false);
+  const busy = compareToBaseline(base, lagged(slower, 2 + room * 1.5), defaultTolerances(), 'b');
+  const b50 = of(busy, 'p50');
+  assert.equal(b50.status, 'inconclusive');
+  assert.equal(b50.regression, false);
+  assert.deepEqual(b50.interval, p50.interval, 'the interval itself is what was measured');
+  assert.equal(b50.note, `wobbly's own event loop lagged more in this run (p99 ${Number((2 + room * 1.5).toFixed(0))} ms) than in the baseline (2 ms): the machine was busier, and up to ${Number((room * 1.5).toFixed(0))} ms of each latency may be wobbly's own delay, which accounts for the part of the change beyond the tolerance; rerun on a quieter machine, or compare A/B in one job`);
+  assert.equal(busy.regressions, 0);
+  assert.equal(busy.pass, true);
+  assert.equal(of(busy, 'rps').status, of(same, 'rps').status, 'throughput is not a latency');
+
+  // Less lag in this run than in the baseline explains nothing; a repeat baseline keeps each run's lag (their mean counts).
+  assert.equal(of(compareToBaseline(lagged(base, 40), lagged(slower, 2), defaultTolerances(), 'b'), 'p50').status, 'regression');
+  const file = baselineFile([lagged(syntheticRun({ seed: 11 }), 1), lagged(syntheticRun({ seed: 12 }), 5)]);
+  assert.deepEqual(file.baselineRuns!.map((r) => r.self!.eventLoopDelayP99Ms), [1, 5]);
+  assert.deepEqual(compareToBaseline(file, lagged(slower, 3), defaultTolerances(), 'b').ownLag, { baselineP99Ms: 3, currentP99Ms: 3 });
+
+  // A/B: B's runs against A's, the means (as the change is the mean of the pairs'): B 50% slower
+  // (room 40 ms); one B run lagging 90 ms adds 29.3 ms to the mean, which leaves it a regression;
+  // lagging 150 ms, 49.3 ms: inconclusive.
+  const pairs = (lag: number) => [1, 2, 3].map((i) => ({ a: lagged(syntheticRun({ seed: 20 + i }), 2), b: lagged(syntheticRun({ seed: 40 + i, medianMs: 150 }), i === 2 ? lag : 2) }));
+  const ab = compareAb(pairs(90), defaultTolerances());
+  assert.deepEqual(ab.ownLag, { baselineP99Ms: 2, currentP99Ms: 31.33 });
+  assert.equal(of(ab as ReturnType<typeof compareToBaseline>, 'p50').status, 'regression');
+  const busyAb = of(compareAb(pairs(150), defaultTolerances()) as ReturnType<typeof compareToBaseline>, 'p50');
+  assert.equal(busyAb.status, 'inconclusive');
+  assert.ok(busyAb.note!.startsWith("wobbly's own event loop lagged more in B's runs (p99 51 ms) than in A's runs (2 ms)"), busyAb.note);
+});

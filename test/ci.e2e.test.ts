@@ -104,7 +104,7 @@ describe('CI gating', { concurrency: true }, () => {
         const run = await runCli(['run', SCENARIO, '--target', server.url, '--baseline', baseline, '--json', json, '--quiet']);
         const b = read(json).baseline!;
         const line = b.comparisons.map((c) => `${c.metric} ${(c.change * 100).toFixed(1)}% [${c.interval?.map((x) => (x * 100).toFixed(1)).join(', ')}]`).join(', ');
-        t.diagnostic(`self-baseline run ${i + 1}: ${line}`);
+        t.diagnostic(`self-baseline run ${i + 1}: ${line}; own loop delay p99 ${read(json).self.eventLoopDelayP99Ms} ms (baseline ${read(baseline).self.eventLoopDelayP99Ms})`);
         assert.equal(run.code, 0, `false regression on run ${i + 1}: ${line}\n${run.stdout}${run.stderr}`);
         assert.equal(b.regressions, 0);
         assert.equal(b.comparisons.length, 4);

@@ -10,6 +10,7 @@ import { MIN_BLOCKS, MIN_TAIL, runPrecision, type Precision, type RunPrecision }
 import { judge, repeatEstimate, singleEstimate, type Estimate } from './interval.js';
 import type { BaselineComparison, MetricComparison } from './types.js';
 import { comparedMetrics, formatTolerances, type BaselineMetric, type Tolerances } from './tolerance.js';
+import { explainedByOwnLag, ownLagNote, ownLagOf, type OwnLag, type Reference } from './own-lag.js';
 
 export const ALPHA = 0.05;
 /** Fewer buckets with answers than this: no per-bucket test (wobbly diff). */
@@ -20,6 +21,8 @@ export interface SavedRun {
   startedAt: string;
   durationMs: number;
   actors: Record<string, Pick<ActorResult, 'kind' | 'summary' | 'blocks'>>;
+  /** wobbly's own loop delay in that run (unset in baselines of older versions). */
+  self?: RunResult['self'];
 }
 
 /** A baseline file: a result (the first run), and with --repeat K all K runs. */
@@ -29,6 +32,7 @@ export function savedRun(r: RunResult): SavedRun {
   return {
     startedAt: r.startedAt,
     durationMs: r.durationMs,
+    self: r.self,
     actors: Object.fromEntries(Object.entries(r.actors).map(([k, a]) => [k, { kind: a.kind, summary: a.summary, ...(a.blocks ? { blocks: a.blocks } : {}) }])),
   };
 }
@@ -103,8 +107,8 @@ export interface Pending {
   estimate: (alphaPerTest: number) => Estimate;
 }
 
-/** Decide every pending comparison with the confidence shared among them. */
-export function decide(pending: readonly Pending[]): { alphaPerTest: number; confidence: number } {
+/** Decide every pending comparison with the confidence shared among them; a latency regression that wobbly's own extra lag could account for is inconclusive (own-lag.ts). */
+export function decide(pending: readonly Pending[], ownLag?: { lag: OwnLag; reference: Reference }): { alphaPerTest: number; confidence: number } {
   const alphaPerTest = ALPHA / Math.max(1, pending.length);
   for (const { c, metric, estimate } of pending) {
     const e = estimate(alphaPerTest);
@@ -117,12 +121,17 @@ export function decide(pending: readonly Pending[]): { alphaPerTest: number; con
     c.regression = j.status === 'regression';
     c.noise = { ...c.noise!, se: e.se, df: e.df, ...(e.betweenRuns !== undefined ? { betweenRuns: e.betweenRuns } : {}) };
     if (j.status === 'inconclusive') c.note = 'the interval reaches beyond the tolerance but does not lie wholly beyond it: this run cannot tell (run longer, or repeat the baseline)';
+    if (ownLag && explainedByOwnLag(c, ownLag.lag)) {
+      c.status = 'inconclusive';
+      c.regression = false;
+      c.note = ownLagNote(ownLag.lag, ownLag.reference);
+    }
   }
   return { alphaPerTest, confidence: 1 - 2 * alphaPerTest };
 }
 
-export function summaryOf(pending: readonly Pending[], comparisons: MetricComparison[]) {
-  const { alphaPerTest, confidence } = decide(pending);
+export function summaryOf(pending: readonly Pending[], comparisons: MetricComparison[], ownLag?: { lag: OwnLag; reference: Reference }) {
+  const { alphaPerTest, confidence } = decide(pending, ownLag);
   const regressions = comparisons.filter((c) => c.regression).length;
   return { alpha: ALPHA, alphaPerTest, confidence, comparisons, regressions, inconclusive: comparisons.filter((c) => c.status === 'inconclusive').length, pass: regressions === 0 };
 }
@@ -189,6 +198,8 @@ export function compareToBaseline(baseline: BaselineFile, current: RunResult, to
     }
   }
   const k = runs.length;
+  // A baseline of an older version: its first run's loop delay is the result's own.
+  const ownLag = ownLagOf(runs.map((r, i) => (r.self || i > 0 ? r : { ...r, self: baseline.self })), [current]);
   return {
     file,
     baselineStartedAt: baseline.startedAt,
@@ -199,7 +210,8 @@ export function compareToBaseline(baseline: BaselineFile, current: RunResult, to
       '; a regression when the interval lies wholly beyond the tolerance',
     tolerances: formatTolerances(tolerances),
     baselineRuns: k,
-    ...summaryOf(pending, comparisons),
+    ...(ownLag ? { ownLag } : {}),
+    ...summaryOf(pending, comparisons, ownLag && { lag: ownLag, reference: 'baseline' }),
     notes,
   };
 }

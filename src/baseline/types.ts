@@ -43,6 +43,8 @@ export interface BaselineComparison {
   confidence: number;
   /** Runs in the baseline (K with --repeat K), or pairs in an A/B comparison. */
   baselineRuns: number;
+  /** wobbly's own event-loop delay p99 (ms), the mean of the baseline's runs (A's) and of this run's (B's): more in this run can explain a latency increase (src/baseline/own-lag.ts). */
+  ownLag?: { baselineP99Ms: number; currentP99Ms: number };
   comparisons: MetricComparison[];
   notes: string[];
   regressions: number;

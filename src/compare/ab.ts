@@ -5,6 +5,7 @@
 import { measure, PrecisionCache, relativeChange, summaryOf, type Measured, type Pending } from '../baseline/compare.js';
 import type { BaselineComparison, MetricComparison } from '../baseline/types.js';
 import { pairedEstimate } from '../baseline/interval.js';
+import { ownLagOf } from '../baseline/own-lag.js';
 import { comparedMetrics, formatTolerances, type BaselineMetric, type Tolerances } from '../baseline/tolerance.js';
 import { readMetric, resolveMetric } from '../expect/metrics.js';
 import type { RunResult } from '../result/types.js';
@@ -71,6 +72,7 @@ export function compareAb(pairs: readonly AbPair[], tolerances: Tolerances, labe
       pending.push({ c, metric, estimate: (alpha) => pairedEstimate(metric, ok, alpha) });
     }
   }
+  const ownLag = ownLagOf(pairs.map((p) => p.a), pairs.map((p) => p.b));
   return {
     file: label,
     baselineStartedAt: pairs[0]!.a.startedAt,
@@ -78,7 +80,8 @@ export function compareAb(pairs: readonly AbPair[], tolerances: Tolerances, labe
     method: `B against A over ${pairs.length} interleaved pair${pairs.length === 1 ? '' : 's'}: confidence interval of the mean paired change from a block bootstrap of each run${pairs.length > 1 ? ' and the spread between the pairs' : ''}; a regression when the interval lies wholly beyond the tolerance`,
     tolerances: formatTolerances(tolerances),
     baselineRuns: pairs.length,
-    ...summaryOf(pending, comparisons),
+    ...(ownLag ? { ownLag } : {}),
+    ...summaryOf(pending, comparisons, ownLag && { lag: ownLag, reference: 'ab' }),
     notes,
   };
 }

@@ -19,7 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const MEASURED_AT_ONCE = 4;
+const MEASURED_AT_ONCE = 3;
 // A measured file beside others starts only while the normal-priority processes have used less
 // than this many cores over the last second (/proc/stat; the background's nice 10 CPU not
 // counted): three files that each use 0.7 core on their own saturate 2 cores, and what saturation

@@ -183,3 +183,28 @@ test('worker aggregates: a recorder delta and meters merge back exactly', () => 
   assert.equal(m.wireBytes, 30);
   assert.equal(m.stoppedAtMs, 300);
 });
+
+test('a pool whose slot a busy CPU shifted out of phase: its answers split each wave (3 + 1), which is still one wave of 4', () => {
+  // FastAPI with 4 anyio tokens beside busy test files once read a pool of 3: one token's request
+  // ran 35 ms late, and from then on that token answered 35 ms after the other three, every S.
+  const shifted = (M: number, S: number, shiftMs: number): Model => {
+    const free = Array.from({ length: M }, () => 0);
+    let late = true;
+    return {
+      serve(arrival) {
+        let i = 0;
+        for (let j = 1; j < free.length; j++) if (free[j]! < free[i]!) i = j;
+        const end = Math.max(arrival, free[i]!) + S + (late && i === M - 1 ? shiftMs : 0);
+        if (i === M - 1) late = false;
+        free[i] = end;
+        return { endMs: end };
+      },
+    };
+  };
+  for (const shiftMs of [35, 60]) {
+    const e = estimate(simulate({ N: 10, model: shifted(4, 100, shiftMs), durationMs: 4000 }), 100);
+    assert.ok(e.waves && e.waves.every((n) => n === 4), `shift ${shiftMs} ms: waves ${e.waves}`);
+    assert.equal(e.poolEstimate, 4, `shift ${shiftMs} ms`);
+    assert.equal(e.outcome, 'pool');
+  }
+});

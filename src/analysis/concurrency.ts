@@ -130,6 +130,12 @@ export const RULES = {
   nextGroupAfterS: 1.6,
   /** A cluster of answers spread over less than this many S is a wave. */
   waveSpanS: 0.5,
+  /**
+   * Clusters that start within this many S of a wave's first one belong to that wave: a pool's slot
+   * that a busy CPU made late once answers out of phase with the others from then on, but within
+   * the same S (a pool's next wave comes a whole S later).
+   */
+  waveMergeS: 0.7,
   /** Too short to tell a pool from the CPU and the network stack. */
   minServiceMs: 2,
   /** Above this share of failures the estimate is not trusted. */
@@ -309,12 +315,14 @@ function inProgress(m: LoadMeterData, w: Window, S: number, spread: number, sLoa
 /**
  * The sizes of the waves of answers in the window (the cluster running over its end included),
  * when the answers come in clean waves: clusters shorter than waveSpanS × S, apart by at least
- * waveGapS × S. Unset when they do not, or the slots are too coarse to tell.
+ * waveGapS × S, those that start within waveMergeS × S of a wave's first counted as one wave.
+ * Unset when they do not, or the slots are too coarse to tell.
  */
 function cleanWaves(m: LoadMeterData, w: Window, S: number): number[] | undefined {
   const gapSlots = Math.floor((RULES.waveGapS * S) / m.slotMs);
   if (gapSlots < 2) return undefined;
   const sizes: number[] = [];
+  let waveStart = 0;
   let i = Math.max(0, Math.floor(w.startMs / m.slotMs));
   while (i < m.okByEnd.length) {
     while (i < m.okByEnd.length && !m.okByEnd[i]) i++;
@@ -330,7 +338,11 @@ function cleanWaves(m: LoadMeterData, w: Window, S: number): number[] | undefine
       } else quiet++;
     }
     if ((end - start + 1) * m.slotMs >= RULES.waveSpanS * S) return undefined;
-    sizes.push(count);
+    if (sizes.length && (start - waveStart) * m.slotMs < RULES.waveMergeS * S) sizes[sizes.length - 1]! += count;
+    else {
+      sizes.push(count);
+      waveStart = start;
+    }
     i = end + 1;
   }
   return sizes.length ? sizes : undefined;

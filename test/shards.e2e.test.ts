@@ -85,6 +85,14 @@ describe('4 shards and one process', { concurrency: true }, () => {
     assertLossless(sharded.mergedData, sharded.shards);
     assert.equal(sharded.mergedData.actors[0]!.phases[0]!.connections, 8);
     assert.equal(sharded.mergedData.actors[0]!.phases[0]!.meter.firstWaveMs.length, 8);
+    // The first waves on the merged clock: each shard's answers timed from the earliest first send
+    // (a shard that started late had its queued answers sooner after its own sends).
+    const firstSends = sharded.shards.map((s, k) => s.actors[0]!.phases[0]!.meter.firstSentMs! + sharded.mergedData.mergedFrom![k]!.shiftMs);
+    const t0 = Math.min(...firstSends);
+    assert.deepEqual(
+      sharded.mergedData.actors[0]!.phases[0]!.meter.firstWaveMs,
+      sharded.shards.flatMap((s, k) => s.actors[0]!.phases[0]!.meter.firstWaveMs.map((ms) => (ms === null ? null : ms + (firstSends[k]! - t0)))),
+    );
     for (const r of [sharded.merged, single]) {
       const v = verdict(r, 'pool-starvation');
       assert.equal(v.status, 'detected', v.summary);

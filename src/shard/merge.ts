@@ -267,12 +267,26 @@ function mergeMeterData(parts: Part<MeterData>[]): MeterData {
     gapSumMs: parts.reduce((s, p) => s + p.a.gapSumMs, 0),
     gapCount: parts.reduce((s, p) => s + p.a.gapCount, 0),
     wireBytes: parts.reduce((s, p) => s + p.a.wireBytes, 0),
-    firstWaveMs: parts.flatMap((p) => p.a.firstWaveMs),
+    firstWaveMs: mergedFirstWave(parts),
     firstSentMs: minOrNull(parts.map((p) => shiftOrNull(p.a.firstSentMs, p.shift))),
     lastSentMs: maxOrNull(parts.map((p) => shiftOrNull(p.a.lastSentMs, p.shift))),
     lastEndMs: maxOrNull(parts.map((p) => shiftOrNull(p.a.lastEndMs, p.shift))),
     stoppedAtMs: minOrNull(parts.map((p) => shiftOrNull(p.a.stoppedAtMs, p.shift))),
   };
+}
+
+/**
+ * The first waves on the merged clock: the N first requests count as sent together at the earliest
+ * shard's first send, so a shard that started late has its answers timed from then. Whether a pool
+ * queued a request depends on when the others were sent, not on when its own shard began: a shard
+ * 100 ms late (four CLIs starting at once on a busy machine) saw its queued answers at 300 ms of a
+ * 200 ms pool of 4, within 1.5 S, and the merged first wave read all 8 served at once.
+ */
+function mergedFirstWave(parts: Part<MeterData>[]): (number | null)[] {
+  const starts = parts.map((p) => (p.a.firstSentMs === null ? null : p.a.firstSentMs + p.shift));
+  const known = starts.filter((x): x is number => x !== null);
+  const first = known.length ? Math.min(...known) : 0;
+  return parts.flatMap((p, k) => p.a.firstWaveMs.map((ms) => (ms === null || starts[k] === null ? ms : ms + (starts[k]! - first))));
 }
 
 function mergeStreams(parts: Part<StreamData>[], shardCount: number): StreamData {

@@ -18,7 +18,7 @@ async function run(heavyPath: string, name: string): Promise<RunResult> {
   return JSON.parse(readFileSync(json, 'utf8')) as RunResult;
 }
 
-test('seed 001: /clients stalls the event loop for most of its serialisation; /clients-fixed less', async (t) => {
+test('seed 001: /clients stalls the event loop for most of its serialisation; /clients-fixed much less', async (t) => {
   // One after the other: serialising is CPU work, and with other test files running beside this one
   // two at once would wait for the CPU (seen: the fixed variant's stall then 585 ms against 747 ms).
   const slow = await run('/clients', 'clients');
@@ -43,10 +43,9 @@ test('seed 001: /clients stalls the event loop for most of its serialisation; /c
   const fixedLongest = (vf.evidence as { longestStallMs: number }).longestStallMs;
   const fixedMs = fixed.actors.heavy!.requests![0]!.latencyMs;
   t.diagnostic(`/clients: ${heavyMs} ms, stalled ${stalled} ms, longest ${e.longestStallMs} ms; /clients-fixed: ${fixedMs} ms, longest ${fixedLongest} ms; own lag p99 ${slow.self.eventLoopDelayP99Ms} / ${fixed.self.eventLoopDelayP99Ms} ms`);
-  // Serialised in the threadpool, the loop waits only while that thread holds the GIL: the stall
-  // is a part of the unfixed one. Quiet, 0–165 ms
-  // against 580–630 ms; the two servers run one after the other, and beside a CPU hog and three
-  // busy files the fixed one's stall read 317 ms against 467 ms: shorter, not by a fixed ratio.
-  assert.ok(fixedLongest < e.longestStallMs, `fixed variant's longest stall ${fixedLongest} ms vs ${e.longestStallMs} ms`);
+  // Serialised in the threadpool, the loop waits only while that thread holds the GIL: quiet runs
+  // read 0–165 ms against 580–630 ms. (Beside a CPU hog the GIL holder loses the CPU and this
+  // fails: 317 vs 467 ms, 1,911 vs 485 ms; open in issue 10.)
+  assert.ok(fixedLongest < e.longestStallMs / 2, `fixed variant's longest stall ${fixedLongest} ms vs ${e.longestStallMs} ms`);
   assert.ok(fixed.server && slow.server, 'wobbly started and stopped uvicorn');
 });
